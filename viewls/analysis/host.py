@@ -1,0 +1,276 @@
+"""AnalysisHost: project inputs in, immutable snapshots out, incrementally.
+
+Inputs are the view texts, ``viewls.toml``, the extracts' resolved schemas and the
+function registry; analysis is a pure function of them, so an incremental update
+must equal a from-scratch analysis (a property test proves it). Work is bounded by
+what changed: an edit re-parses one file and re-plans a view; a view's dependents
+are re-planned only when what they see of it (its ``Output``: schema or error
+state) changed — early cutoff.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
+from viewls.analysis.snapshot import Snapshot
+from viewls.analysis.view import Definition, analyse_view, parse_view
+from viewls.engine.functions import FunctionRegistry, builtin_registry
+from viewls.engine.planner import Planner
+from viewls.graph import DependencyGraph
+from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
+from viewls.project.discover import discover_views
+from viewls.project.extracts import ExtractInfo, resolve_extract
+
+
+class AnalysisHost:
+    def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
+                 views: Mapping[Path, str], registry: FunctionRegistry | None = None) -> None:
+        self.root = root
+        self.registry = registry or builtin_registry()
+        self.planner = Planner()
+        self._config = load_config(root, config_text)
+        self._extracts: dict[str, ExtractInfo] = {}
+        self._parsed: dict[Path, ParsedView] = {}
+        self._files: dict[Path, ViewAnalysis] = {}
+        self._owner: dict[str, Path] = {}  # view name -> the file that owns it
+        self._outputs: dict[str, Output] = {}  # every bound name (extract or view)
+        self._referrers: dict[str, set[Path]] = defaultdict(set)
+        self._graph = DependencyGraph((), ())
+        self._rank: dict[str, int] = {}
+        self._snapshot: Snapshot | None = None
+        self._set_extracts(extracts)
+        for path, text in views.items():
+            self._parse(path, text)
+        self._rebuild(set(self._parsed), set(self._outputs))
+
+    # --- construction from disk ---------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path, registry: FunctionRegistry | None = None) -> AnalysisHost:
+        """Read a project from disk: config, extract schemas and every view file."""
+        root = root.resolve()
+        config_text = read_text(root / CONFIG_FILE)
+        config = load_config(root, config_text)
+        views = {path: read_text(path) for path in discover_views(root, config.view_globs, config.output)}
+        return cls(root, config_text, resolve_extracts(config), views, registry)
+
+    # --- inputs -------------------------------------------------------------------------
+
+    @property
+    def config(self) -> ProjectConfig:
+        return self._config
+
+    def apply_change(self, path: Path, text: str | None) -> Snapshot:
+        """A view file's new text (``None``: the file is gone)."""
+        return self.apply_changes({path: text})
+
+    def apply_changes(self, changes: Mapping[Path, str | None]) -> Snapshot:
+        touched = set()
+        for path, text in changes.items():
+            old = self._parsed.get(path)
+            if text is None:
+                if old is not None:
+                    self._forget(path)
+                    touched.add(path)
+            elif old is None or old.text != text:
+                if old is not None:
+                    self._unindex(old)
+                self._parse(path, text)
+                touched.add(path)
+        if touched:
+            self._rebuild(touched, set())
+        return self.snapshot()
+
+    def set_config(self, config_text: str, extracts: Iterable[ExtractInfo]) -> Snapshot:
+        """New ``viewls.toml`` text and the extracts it resolves to."""
+        self._config = load_config(self.root, config_text)
+        changed = self._set_extracts(extracts)
+        self._rebuild(set(), changed)
+        return self.snapshot()
+
+    # --- bookkeeping --------------------------------------------------------------------
+
+    def _parse(self, path: Path, text: str) -> None:
+        parsed = parse_view(path, text)
+        self._parsed[path] = parsed
+        for name in parsed.dependencies:
+            self._referrers[name].add(path)
+
+    def _unindex(self, parsed: ParsedView) -> None:
+        for name in parsed.dependencies:
+            self._referrers[name].discard(parsed.path)
+
+    def _forget(self, path: Path) -> None:
+        self._unindex(self._parsed.pop(path))
+        self._files.pop(path, None)
+
+    def _set_extracts(self, extracts: Iterable[ExtractInfo]) -> set[str]:
+        """Replace the extracts; return the names whose output changed."""
+        new = {info.name: info for info in extracts}
+        changed = set(self._extracts) ^ set(new)
+        for name, info in new.items():
+            old = self._extracts.get(name)
+            if old is None or _extract_output(old) != _extract_output(info):
+                changed.add(name)
+        self._extracts = new
+        return changed
+
+    # --- the incremental core -----------------------------------------------------------
+
+    def _rebuild(self, touched: set[Path], changed_names: set[str]) -> None:
+        """Re-bind names, rebuild the graph if its shape changed, then re-analyse what is dirty."""
+        old_owner = self._owner
+        self._owner = _owners(self._parsed)
+        changed_names |= {n for n in set(old_owner) | set(self._owner) if old_owner.get(n) != self._owner.get(n)}
+        changed_names |= {self._parsed[p].name for p in touched if p in self._parsed}
+        changed_names |= {p.stem for p in touched if p not in self._parsed}
+        old_cyclic = self._graph.cyclic
+        self._graph = DependencyGraph(
+            list(self._extracts) + [n for n in self._owner if n not in self._extracts],
+            [(dep, name) for name, path in self._owner.items() if name not in self._extracts
+             for dep in self._parsed[path].dependencies])
+        self._rank = {name: i for i, name in enumerate(self._graph.order())}
+        dirty = set(touched) & set(self._parsed)
+        for name in changed_names | (old_cyclic ^ self._graph.cyclic):
+            dirty |= {p for p in self._referrers.get(name, ()) if p in self._parsed}
+            owner = self._owner.get(name)
+            if owner is not None:
+                dirty.add(owner)
+            dirty |= {p for p, v in self._parsed.items() if v.name == name}
+        for name in changed_names:
+            self._refresh_extract(name)
+        self._analyse(dirty)
+        self._snapshot = None
+
+    def _refresh_extract(self, name: str) -> None:
+        info = self._extracts.get(name)
+        if info is not None:
+            self._publish(name, _extract_output(info))
+        elif name not in self._owner:
+            self._publish(name, None)
+
+    def _analyse(self, dirty: set[Path]) -> None:
+        """Analyse dirty views in topological order, following only changed outputs."""
+        heap = [(self._rank_of(p), p) for p in dirty]
+        heapq.heapify(heap)
+        queued = set(dirty)
+        while heap:
+            _, path = heapq.heappop(heap)
+            parsed = self._parsed[path]
+            analysis = analyse_view(parsed, _Env(self))
+            self._files[path] = analysis
+            if self._owner.get(parsed.name) != path or parsed.name in self._extracts:
+                continue
+            if self._outputs.get(parsed.name) == analysis.output:
+                continue  # early cutoff
+            self._publish(parsed.name, analysis.output)
+            for referrer in self._referrers.get(parsed.name, ()):
+                if referrer not in queued and referrer in self._parsed:
+                    queued.add(referrer)
+                    heapq.heappush(heap, (self._rank_of(referrer), referrer))
+            # A referrer analysed earlier in this pass (it sat on a cycle) does not read outputs.
+
+    def _rank_of(self, path: Path) -> tuple[int, str]:
+        name = self._parsed[path].name
+        owned = self._owner.get(name) == path
+        return (self._rank.get(name, -1) if owned else len(self._rank), str(path))
+
+    def _publish(self, name: str, output: Output | None) -> None:
+        """Record what dependents see of ``name`` and mirror it in the planner's tables."""
+        if output is None:
+            self._outputs.pop(name, None)
+        else:
+            self._outputs[name] = output
+        if output is not None and output.schema is not None:
+            self.planner.set_table(name, output.schema)
+        else:
+            self.planner.drop_table(name)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            files = dict(sorted(self._files.items()))
+            views = {name: files[path] for name, path in sorted(self._owner.items())
+                     if name not in self._extracts}
+            self._snapshot = Snapshot(
+                root=self.root, config=self._config,
+                extracts=MappingProxyType(dict(self._extracts)),
+                files=MappingProxyType(files), views=MappingProxyType(views),
+                graph=self._graph, registry=self.registry)
+        return self._snapshot
+
+
+class _Env:
+    """What one view's analysis may see of the rest of the project."""
+
+    __slots__ = ("_host", "planner", "registry")
+
+    def __init__(self, host: AnalysisHost) -> None:
+        self._host = host
+        self.planner = host.planner
+        self.registry = host.registry
+
+    def output(self, name: str) -> Output | None:
+        return self._host._outputs.get(name)
+
+    def names(self) -> Iterable[str]:
+        return self._host._outputs.keys()
+
+    def definition(self, name: str) -> Definition | None:
+        host = self._host
+        extract = host._config.extract(name)
+        if extract is not None:
+            return Definition(host._config.config_path, extract.span)
+        path = host._owner.get(name)
+        return Definition(path, _start()) if path is not None else None
+
+    def cycle(self, name: str) -> list[str] | None:
+        graph = self._host._graph
+        return graph.cycle_through(name) if name in graph.cyclic else None
+
+    def shadowing(self, view: ParsedView) -> Definition | None:
+        host = self._host
+        if view.name in host._extracts:
+            return self.definition(view.name)
+        owner = host._owner.get(view.name)
+        if owner is not None and owner != view.path:
+            return Definition(owner, _start())
+        return None
+
+
+def _start():
+    from viewls.text import Span
+    return Span(0, 0)
+
+
+def _owners(parsed: Mapping[Path, ParsedView]) -> dict[str, Path]:
+    """Each view name belongs to its first file in path order; later ones are duplicates."""
+    owners: dict[str, Path] = {}
+    for path in sorted(parsed):
+        owners.setdefault(parsed[path].name, path)
+    return owners
+
+
+def _extract_output(info: ExtractInfo) -> Output:
+    if info.schema is not None:
+        return Output(State.OK, info.schema)
+    cause = next((d for d in info.diagnostics if d.is_error), None)
+    return Output(State.ERROR, None, cause)
+
+
+def resolve_extracts(config: ProjectConfig) -> list[ExtractInfo]:
+    return [resolve_extract(config.root, extract, config.config_path) for extract in config.extracts]
+
+
+def read_text(path: Path) -> str:
+    """File text as the editor would show it; unreadable bytes never abort analysis."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,83 @@
+"""Plain data of an analysis: what each view is, reads and produces.
+
+Everything here is immutable, so a snapshot can be read from any thread while the
+host computes the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pyarrow as pa
+from sqlglot import exp
+
+from viewls.diagnostics import Diagnostic
+from viewls.project.metadata import ViewMetadata
+from viewls.sql.canonical import Canonical
+from viewls.sql.lineage import Lineage
+
+
+class State(Enum):
+    OK = "ok"  # planned; the schema is known
+    ERROR = "error"  # its own errors leave the schema unknown
+    BLOCKED = "blocked"  # an upstream error leaves the schema unknown
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ParsedView:
+    """Everything derived from one view file's text alone."""
+
+    path: Path
+    name: str
+    text: str
+    ast: exp.Expression | None
+    metadata: ViewMetadata
+    lineage: Lineage | None
+    canonical: Canonical | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def dependencies(self) -> frozenset[str]:
+        return self.lineage.dependencies if self.lineage is not None else frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What dependents see of an input; compared for early cutoff, so keep it small."""
+
+    state: State
+    schema: pa.Schema | None
+    # The first error explaining an unknown schema, for dependents' upstream hints.
+    cause: Diagnostic | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ViewAnalysis:
+    parsed: ParsedView
+    dependencies: tuple[str, ...]
+    required_udfs: tuple[str, ...]
+    output: Output
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def name(self) -> str:
+        return self.parsed.name
+
+    @property
+    def path(self) -> Path:
+        return self.parsed.path
+
+    @property
+    def schema(self) -> pa.Schema | None:
+        return self.output.schema
+
+    @property
+    def fingerprint(self) -> str | None:
+        canonical = self.parsed.canonical
+        return canonical.fingerprint if canonical is not None else None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)

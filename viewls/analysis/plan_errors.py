@@ -1,0 +1,264 @@
+"""Turn DataFusion's planning errors into diagnostics at the offending token.
+
+DataFusion is the arbiter: a view that plans has no column, function or type
+error, so viewls can never report one DataFusion would accept. When planning fails,
+DataFusion names the problem but not its position; this module finds the node the
+message is about, verifies the guess by neutralizing the node (replacing it with
+NULL) and re-planning, then continues with the next error, so one pass reports
+every independent error of a view rather than only the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot import exp
+
+from viewls.diagnostics import Code, Diagnostic, error
+from viewls.engine.planner import PlanError
+from viewls.sql.dialect import DIALECT
+from viewls.sql.spans import name_span, node_span, token_span
+from viewls.suggest import did_you_mean
+from viewls.text import LineIndex, Span
+
+MAX_ERRORS = 20
+MAX_PROBES = 40
+
+Plan = Callable[[str], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: Code
+    message: str
+    candidates: tuple[exp.Expression, ...]
+    suggestion: str | None = None
+    # Name-bearing nodes get the diagnostic on their name token, others on their extent.
+    on_name: bool = False
+
+
+def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, plan: Plan) -> list[Diagnostic]:
+    """Diagnostics for every error DataFusion finds, each at its token."""
+    ast = ast.copy()  # neutralizing mutates; the snapshot's AST stays untouched
+    found: list[Diagnostic] = []
+    seen: set[tuple[Span, Code]] = set()
+    for _ in range(MAX_ERRORS):
+        if _is_parser_error(message):
+            found.append(_parser_error(path, text, ast, message, plan))
+            break
+        finding = _classify(message, ast, text)
+        node = _confirm(finding, ast, message, plan)
+        span = _span_of(node, finding.on_name) if node is not None else None
+        if span is None:
+            span = _fallback_span(ast)
+        if (span, finding.code) not in seen:
+            seen.add((span, finding.code))
+            found.append(error(path, span, finding.code, finding.message, suggestion=finding.suggestion))
+        if node is None:
+            break
+        _neutralize(node)
+        try:
+            plan(DIALECT.generate(ast, comments=False))
+            break
+        except PlanError as failure:
+            if str(failure) == message:
+                break
+            message = str(failure)
+    return found
+
+
+def _confirm(finding: Finding, ast: exp.Expression, message: str, plan: Plan) -> exp.Expression | None:
+    """The candidate whose neutralization makes this error go away."""
+    candidates = finding.candidates
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    root_path = {id(n): i for i, n in enumerate(ast.walk())}
+    for candidate in candidates[:MAX_PROBES]:
+        index = root_path[id(candidate)]
+        probe = ast.copy()
+        twin = next(n for i, n in enumerate(probe.walk()) if i == index)
+        _neutralize(twin)
+        try:
+            plan(DIALECT.generate(probe, comments=False))
+            return candidate
+        except PlanError as failure:
+            if _headline(str(failure)) != _headline(message):
+                return candidate
+    return candidates[0]
+
+
+def _neutralize(node: exp.Expression) -> None:
+    if node.parent is None:
+        return
+    node.replace(exp.Null())
+
+
+def _span_of(node: exp.Expression, on_name: bool) -> Span | None:
+    if on_name:
+        return name_span(node)
+    return node_span(node)
+
+
+def _fallback_span(ast: exp.Expression) -> Span:
+    return node_span(ast) or Span(0, 0)
+
+
+def _headline(message: str) -> str:
+    return message.split("\n", 1)[0]
+
+
+# --- classification -------------------------------------------------------------------
+
+_NO_FIELD = re.compile(r"No field named (.+?)\.(?: Did you mean '([^']+)'\?\.?)?(?:\s*Valid fields are (.*?)\.)?\s*$", re.S)
+_AMBIGUOUS = re.compile(r"Ambiguous reference to unqualified field (\S+)")
+_INVALID_FUNCTION = re.compile(r"Invalid function '([^']+)'\.?(?:\s*Did you mean '([^']+)'\?)?")
+_TABLE_NOT_FOUND = re.compile(r"table '([^']+)' not found")
+_FUNCTION_NAMED = re.compile(r"(?:[Ff]unction '([\w$]+)'|'([\w$]+)\(|call to '([\w$]+)'|to '([\w$]+)' function)")
+_OPERATOR = re.compile(r"(?:expression|operation) \S+ (\S+) \S+")
+
+_OPERATORS: dict[str, tuple[type[exp.Expression], ...]] = {
+    "+": (exp.Add,), "-": (exp.Sub,), "*": (exp.Mul,), "/": (exp.Div, exp.IntDiv), "%": (exp.Mod,),
+    "=": (exp.EQ,), "!=": (exp.NEQ,), "<>": (exp.NEQ,), "<": (exp.LT,), ">": (exp.GT,),
+    "<=": (exp.LTE,), ">=": (exp.GTE,), "AND": (exp.And,), "OR": (exp.Or,),
+    "||": (exp.DPipe,), "LIKE": (exp.Like,), "ILIKE": (exp.ILike,),
+}
+_TYPED_NODES = (exp.Func, exp.Binary, exp.Cast, exp.Case, exp.Predicate, exp.Unary, exp.Column)
+
+
+def _classify(message: str, ast: exp.Expression, text: str) -> Finding:
+    if match := _NO_FIELD.search(message):
+        return _unknown_column(match, ast)
+    if match := _AMBIGUOUS.search(message):
+        name = _unquote(match.group(1))
+        nodes = tuple(c for c in _columns(ast) if c.name == name and not c.table)
+        return Finding(Code.AMBIGUOUS_COLUMN,
+                       f"column '{name}' is ambiguous: more than one table in scope has it; "
+                       "qualify it with a table name or alias", nodes, on_name=True)
+    if match := _INVALID_FUNCTION.search(message):
+        name, hint_ = match.group(1), match.group(2)
+        nodes = tuple(f for f in _functions(ast) if _written_name(f, text) == name)
+        suffix = f"; did you mean '{hint_}'?" if hint_ else ""
+        return Finding(Code.UNKNOWN_FUNCTION,
+                       f"unknown function '{name}'{suffix} (neither DataFusion nor the UDF snapshot has it)",
+                       nodes, suggestion=hint_, on_name=True)
+    if match := _TABLE_NOT_FOUND.search(message):
+        name = match.group(1).rsplit(".", 1)[-1]
+        nodes = tuple(t for t in ast.find_all(exp.Table) if t.name == name)
+        return Finding(Code.UNKNOWN_TABLE, f"unknown table '{name}'", nodes, on_name=True)
+    if _is_type_error(message):
+        return Finding(Code.TYPE_ERROR, _clean(message), _type_candidates(message, ast, text))
+    return Finding(Code.PLANNING_ERROR, _clean(message), _quoted_candidates(message, ast))
+
+
+def _unknown_column(match: re.Match, ast: exp.Expression) -> Finding:
+    written, hinted, valid = match.group(1), match.group(2), match.group(3)
+    table, _, name = _unquote(written).rpartition(".")
+    nodes = tuple(c for c in _columns(ast) if c.name == name and (not table or c.table == table))
+    choices = [_unquote(v.strip()).rpartition(".")[2] for v in valid.split(",")] if valid else []
+    if hinted:
+        suggestion = _unquote(hinted).rpartition(".")[2]
+        suffix = f"; did you mean '{suggestion}'?"
+    else:
+        suffix, suggestion = did_you_mean(name, choices)
+    available = f" (available: {', '.join(choices)})" if choices and len(choices) <= 12 else ""
+    shown = f"{table}.{name}" if table else name
+    return Finding(Code.UNKNOWN_COLUMN, f"unknown column '{shown}'{suffix}{available}",
+                   nodes, suggestion=suggestion, on_name=True)
+
+
+def _type_candidates(message: str, ast: exp.Expression, text: str) -> tuple[exp.Expression, ...]:
+    if match := _FUNCTION_NAMED.search(message):
+        name = next(g for g in match.groups() if g)
+        nodes = tuple(f for f in _functions(ast) if _written_name(f, text) == name.lower())
+        if nodes:
+            return nodes
+    if match := _OPERATOR.search(message):
+        kinds = _OPERATORS.get(match.group(1).upper())
+        if kinds:
+            nodes = tuple(_deepest_first(n for n in ast.walk() if isinstance(n, kinds)))
+            if nodes:
+                return nodes
+    if "CAST" in message.upper() or "convert" in message:
+        nodes = tuple(_deepest_first(ast.find_all(exp.Cast, exp.TryCast)))
+        if nodes:
+            return nodes
+    return tuple(_deepest_first(n for n in ast.walk() if isinstance(n, _TYPED_NODES) and n.parent is not None))
+
+
+def _quoted_candidates(message: str, ast: exp.Expression) -> tuple[exp.Expression, ...]:
+    """Columns named in the message, e.g. 'expression "t.a" must appear in GROUP BY'."""
+    names = {_unquote(q).rpartition(".")[2] for q in re.findall(r'"([^"]+)"', message)}
+    return tuple(c for c in _columns(ast) if c.name in names)
+
+
+def _is_type_error(message: str) -> bool:
+    lowered = message.lower()
+    return any(k in lowered for k in (
+        "coerce", "argument type", "no function matches", "expects", "cannot cast", "unsupported cast",
+        "cannot automatically convert", "type_coercion", "invalid argument", "data type", "signature"))
+
+
+def _clean(message: str) -> str:
+    """DataFusion's message without its error-kind prefixes or candidate listings."""
+    text = message.split("\n\tCandidate functions:")[0]
+    for prefix in ("Error during planning:", "Schema error:", "Internal error:", "type_coercion",
+                   "caused by", "DataFusion error:", "This feature is not implemented:"):
+        text = text.replace(prefix, "")
+    text = " ".join(text.split())
+    return text[:1].lower() + text[1:] if text else "DataFusion cannot plan this view"
+
+
+def _unquote(name: str) -> str:
+    return ".".join(part.strip('"') for part in re.findall(r'"[^"]*"|[^.]+', name))
+
+
+def _columns(ast: exp.Expression) -> Iterator[exp.Column]:
+    return (c for c in ast.find_all(exp.Column) if not isinstance(c.this, exp.Star))
+
+
+def _functions(ast: exp.Expression) -> Iterator[exp.Func]:
+    return (f for f in ast.find_all(exp.Func) if token_span(f) is not None)
+
+
+def _written_name(node: exp.Func, text: str) -> str:
+    span = token_span(node)
+    written = text[span.start:span.end]
+    return written[1:-1] if written.startswith('"') else written.lower()
+
+
+def _deepest_first(nodes) -> list[exp.Expression]:
+    return sorted(nodes, key=lambda n: -n.depth)
+
+
+# --- syntax errors only DataFusion's parser finds ----------------------------------------
+
+_PARSER_POSITION = re.compile(r"at Line: (\d+), Column: (\d+)")
+
+
+def _is_parser_error(message: str) -> bool:
+    return "ParserError" in message or "TokenizerError" in message
+
+
+def _parser_error(path: Path, text: str, ast: exp.Expression, message: str, plan: Plan) -> Diagnostic:
+    """Re-parse the original text so that DataFusion's position refers to the user's file."""
+    try:
+        plan(text)
+        original = message
+    except PlanError as failure:
+        original = str(failure)
+    detail = re.sub(r'^.*?(?:ParserError|TokenizerError)\("(.*)"\)\s*$', r"\1", original, flags=re.S)
+    match = _PARSER_POSITION.search(detail)
+    if match and _is_parser_error(original):
+        line, column = int(match.group(1)), int(match.group(2))
+        start = LineIndex(text).offset(line - 1, column - 1)
+        end = start
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        span = Span(start, max(end, start + 1) if start < len(text) else start)
+        detail = _PARSER_POSITION.sub("", detail).strip()
+    else:
+        span = _fallback_span(ast)
+    return error(path, span, Code.SYNTAX_ERROR, f"DataFusion cannot parse this: {detail}")

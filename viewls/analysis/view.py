@@ -1,0 +1,193 @@
+"""The per-view pipeline: text -> parsed view -> analysis against its inputs.
+
+``parse_view`` depends on the text alone and is memoized by it; ``analyse_view``
+depends on the parsed view and on what its inputs produce, which the host passes in
+through an ``Environment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
+from viewls.analysis.plan_errors import explain_failure
+from viewls.diagnostics import Code, Diagnostic, Related, error, hint
+from viewls.engine.functions import FunctionRegistry
+from viewls.engine.planner import Planner, PlanError, quote
+from viewls.project.metadata import parse_metadata
+from viewls.sql.canonical import canonicalize, normalize
+from viewls.sql.lineage import TableRef, extract_lineage
+from viewls.sql.parse import parse_query
+from viewls.suggest import did_you_mean
+from viewls.text import Span
+
+
+def parse_view(path: Path, text: str) -> ParsedView:
+    metadata = parse_metadata(path, text)
+    query = parse_query(path, text)
+    ast = lineage = canonical = None
+    if query.ast is not None:
+        ast = normalize(query.ast)
+        lineage = extract_lineage(ast, text)
+        canonical = canonicalize(ast)
+    return ParsedView(path, path.stem, text, ast, metadata, lineage, canonical,
+                      query.diagnostics + metadata.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """Where a name is defined, for related information."""
+
+    path: Path
+    span: Span
+
+
+class Environment(Protocol):
+    planner: Planner
+    registry: FunctionRegistry
+
+    def output(self, name: str) -> Output | None: ...
+
+    def names(self) -> Iterable[str]: ...
+
+    def definition(self, name: str) -> Definition | None: ...
+
+    def cycle(self, name: str) -> list[str] | None: ...
+
+    def shadowing(self, view: ParsedView) -> Definition | None: ...
+
+
+def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
+    diagnostics = list(parsed.diagnostics)
+    lineage = parsed.lineage
+    shadow = env.shadowing(parsed)
+    if shadow is not None:
+        diagnostics.append(_duplicate(parsed, shadow))
+    if lineage is None:
+        return _result(parsed, (), (), State.ERROR, None, diagnostics)
+    dependencies = tuple(sorted(lineage.dependencies))
+    required_udfs = tuple(sorted({f.name for f in lineage.functions} & env.registry.udfs))
+
+    def done(state: State, schema: pa.Schema | None = None) -> ViewAnalysis:
+        return _result(parsed, dependencies, required_udfs, state, schema, diagnostics)
+
+    unknown = [_unknown_table(parsed.path, ref, env) for ref in lineage.tables
+               if ref.qualifier or env.output(ref.name) is None]
+    if unknown:
+        diagnostics.extend(unknown)
+        return done(State.ERROR)
+    cycle = env.cycle(parsed.name)
+    if cycle is not None:
+        diagnostics.append(_cycle(parsed, cycle))
+        return done(State.ERROR)
+    blocked = _upstream_hint(parsed, env)
+    if blocked is not None:
+        diagnostics.append(blocked)
+        return done(State.BLOCKED)
+    try:
+        schema = env.planner.plan(parsed.canonical.sql)
+    except PlanError as failure:
+        diagnostics.extend(_unknown_functions(parsed, env))
+        known = {(d.span, d.code) for d in diagnostics}
+        diagnostics.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.ast, str(failure),
+                                                      env.planner.plan)
+                           if (d.span, d.code) not in known)
+        return done(State.ERROR)
+    diagnostics.extend(_contract(parsed, schema))
+    return done(State.OK, schema)
+
+
+def _result(parsed, dependencies, required_udfs, state, schema, diagnostics) -> ViewAnalysis:
+    diagnostics.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+    cause = next((d for d in diagnostics if d.is_error or d.code is Code.UPSTREAM_ERROR), None)
+    output = Output(state, schema, cause if state is not State.OK else None)
+    return ViewAnalysis(parsed, dependencies, required_udfs, output, tuple(diagnostics))
+
+
+def _query_start(text: str) -> Span:
+    """The first word of the query, past the metadata header and comments."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("--"):
+            start = offset + len(line) - len(line.lstrip())
+            end = start
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            return Span(start, end)
+        offset += len(line)
+    return Span(0, 0)
+
+
+def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:
+    kind = "extract" if shadow.path.name == "viewls.toml" else "view"
+    return error(parsed.path, _query_start(parsed.text), Code.DUPLICATE_VIEW,
+                 f"another {kind} is already named '{parsed.name}'; rename this file "
+                 "(a view's name is its file name)",
+                 related=(Related(shadow.path, shadow.span, f"'{parsed.name}' is defined here"),))
+
+
+def _unknown_table(path: Path, ref: TableRef, env: Environment) -> Diagnostic:
+    if ref.qualifier:
+        return error(path, ref.span, Code.UNKNOWN_TABLE,
+                     f"unknown table '{ref.qualifier}.{ref.name}': views and extracts live in the "
+                     "default schema; write the bare name", suggestion=None)
+    suffix, suggestion = did_you_mean(ref.name, env.names())
+    if suggestion is not None and suggestion.lower() == ref.name.lower() and suggestion != ref.name:
+        suggestion = quote(suggestion)
+        suffix = f"; did you mean {suggestion}? (unquoted names are lowercased)"
+    return error(path, ref.span, Code.UNKNOWN_TABLE,
+                 f"unknown table '{ref.name}': no view or extract has this name{suffix}",
+                 suggestion=suggestion)
+
+
+def _cycle(parsed: ParsedView, cycle: list[str]) -> Diagnostic:
+    successor = cycle[1]
+    span = next((t.span for t in parsed.lineage.tables if t.name == successor), _query_start(parsed.text))
+    return error(parsed.path, span, Code.DEPENDENCY_CYCLE,
+                 f"dependency cycle: {' -> '.join(cycle)}; a view cannot depend on itself")
+
+
+def _upstream_hint(parsed: ParsedView, env: Environment) -> Diagnostic | None:
+    """One hint for the first input whose schema is unknown, instead of a cascade of errors."""
+    for ref in parsed.lineage.tables:
+        output = env.output(ref.name)
+        if output is None or output.state is State.OK:
+            continue
+        why = "has errors" if output.state is State.ERROR else "depends on a view with errors"
+        related = ()
+        if output.cause is not None:
+            related = (Related(output.cause.path, output.cause.span, output.cause.message),)
+        return hint(parsed.path, ref.span, Code.UPSTREAM_ERROR,
+                    f"depends on '{ref.name}', which {why}; fix it there", related=related)
+    return None
+
+
+def _unknown_functions(parsed: ParsedView, env: Environment) -> list[Diagnostic]:
+    found = []
+    registry = env.registry
+    for ref in parsed.lineage.functions:
+        if ref.anonymous and ref.name not in registry:
+            suffix, suggestion = did_you_mean(ref.name, registry.functions)
+            found.append(error(parsed.path, ref.span, Code.UNKNOWN_FUNCTION,
+                               f"unknown function '{ref.name}'{suffix} "
+                               "(neither DataFusion nor the UDF snapshot has it)", suggestion=suggestion))
+    return found
+
+
+def _contract(parsed: ParsedView, schema: pa.Schema) -> list[Diagnostic]:
+    columns = schema.names
+    found = []
+    for key in parsed.metadata.ordering:
+        if key.name in columns:
+            continue
+        suffix, suggestion = did_you_mean(key.name, columns)
+        found.append(error(parsed.path, key.span, Code.INVALID_CONTRACT,
+                           f"ordering key '{key.name}' is not a column of this view{suffix}",
+                           suggestion=suggestion))
+    return found

@@ -1,0 +1,1 @@
+"""The one DataFusion pipeline: session factory, function registry, planning."""

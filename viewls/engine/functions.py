@@ -1,0 +1,100 @@
+"""The function registry: DataFusion's built-ins plus the native UDF snapshot.
+
+Read from the session's information schema so that it lists exactly what the
+session can call, with signatures and documentation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from viewls.engine.session import create_session, sql_options
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    arguments: tuple[str, ...]
+    returns: str | None
+    variadic: bool = False
+
+    def render(self, name: str) -> str:
+        args = ", ".join(self.arguments) + (", ..." if self.variadic else "")
+        return f"{name}({args})" + (f" -> {self.returns}" if self.returns else "")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    name: str
+    kind: str  # scalar, aggregate, window or table
+    origin: str  # "builtin" or "udf"
+    description: str
+    syntax: str
+    signatures: tuple[Signature, ...]
+
+
+@dataclass(frozen=True)
+class FunctionRegistry:
+    functions: dict[str, FunctionInfo]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.functions
+
+    def get(self, name: str) -> FunctionInfo | None:
+        return self.functions.get(name)
+
+    @property
+    def udfs(self) -> frozenset[str]:
+        return frozenset(n for n, f in self.functions.items() if f.origin == "udf")
+
+
+_ROUTINES = """
+SELECT routine_name, function_type, description, syntax_example
+FROM information_schema.routines
+"""
+_PARAMETERS = """
+SELECT specific_name, rid, parameter_mode, ordinal_position, data_type, is_variadic
+FROM information_schema.parameters
+ORDER BY specific_name, rid, parameter_mode, ordinal_position
+"""
+
+
+@cache
+def builtin_registry() -> FunctionRegistry:
+    """DataFusion's functions; computed once per process since they never change."""
+    ctx = create_session()
+    options = sql_options()
+    signatures = _signatures(ctx.sql_with_options(_PARAMETERS, options).to_pylist())
+    functions: dict[str, FunctionInfo] = {}
+    for row in ctx.sql_with_options(_ROUTINES, options).to_pylist():
+        name = row["routine_name"]
+        if name in functions:
+            continue
+        functions[name] = FunctionInfo(
+            name=name,
+            kind=(row["function_type"] or "scalar").lower(),
+            origin="builtin",
+            description=(row["description"] or "").strip(),
+            syntax=row["syntax_example"] or "",
+            signatures=signatures.get(name, ()),
+        )
+    return FunctionRegistry(dict(sorted(functions.items())))
+
+
+def _signatures(rows: list[dict]) -> dict[str, tuple[Signature, ...]]:
+    inputs: dict[tuple[str, int], list[str]] = defaultdict(list)
+    outputs: dict[tuple[str, int], str] = {}
+    variadic: set[tuple[str, int]] = set()
+    for row in rows:
+        key = (row["specific_name"], row["rid"])
+        if row["parameter_mode"] == "OUT":
+            outputs[key] = row["data_type"]
+        else:
+            inputs[key].append(row["data_type"])
+            if row["is_variadic"]:
+                variadic.add(key)
+    grouped: dict[str, list[Signature]] = defaultdict(list)
+    for key in sorted(set(inputs) | set(outputs)):
+        grouped[key[0]].append(Signature(tuple(inputs.get(key, ())), outputs.get(key), key in variadic))
+    return {name: tuple(sigs) for name, sigs in grouped.items()}

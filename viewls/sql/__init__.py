@@ -1,0 +1,1 @@
+"""The SQL layer: DataFusion dialect, tolerant parsing, lineage and canonical form."""
