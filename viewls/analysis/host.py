@@ -46,7 +46,7 @@ class AnalysisHost:
         self._set_extracts(extracts)
         for path, text in views.items():
             self._parse(path, text)
-        self._rebuild(set(self._parsed), set(self._outputs))
+        self._rebuild(set(self._parsed), set(self._extracts))
 
     # --- construction from disk ---------------------------------------------------------
 
@@ -219,8 +219,13 @@ class _Env:
     def output(self, name: str) -> Output | None:
         return self._host._outputs.get(name)
 
+    def is_bound(self, name: str) -> bool:
+        host = self._host
+        return name in host._extracts or name in host._owner
+
     def names(self) -> Iterable[str]:
-        return self._host._outputs.keys()
+        host = self._host
+        return [*host._extracts, *host._owner]
 
     def definition(self, name: str) -> Definition | None:
         host = self._host

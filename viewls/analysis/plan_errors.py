@@ -45,12 +45,15 @@ def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, pl
     ast = ast.copy()  # neutralizing mutates; the snapshot's AST stays untouched
     found: list[Diagnostic] = []
     seen: set[tuple[Span, Code]] = set()
+    neutral: list[exp.Expression] = []
     for _ in range(MAX_ERRORS):
         if _is_parser_error(message):
             found.append(_parser_error(path, text, ast, message, plan))
             break
         finding = _classify(message, ast, text)
         node = _confirm(finding, ast, message, plan)
+        if neutral and (node is None or _touches(node, neutral)):
+            break  # an artifact of an earlier neutralization, not an error of the user's
         span = _span_of(node, finding.on_name) if node is not None else None
         if span is None:
             span = _fallback_span(ast)
@@ -59,7 +62,7 @@ def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, pl
             found.append(error(path, span, finding.code, finding.message, suggestion=finding.suggestion))
         if node is None:
             break
-        _neutralize(node)
+        neutral.append(_neutralize(node))
         try:
             plan(DIALECT.generate(ast, comments=False))
             break
@@ -90,10 +93,24 @@ def _confirm(finding: Finding, ast: exp.Expression, message: str, plan: Plan) ->
     return candidates[0]
 
 
-def _neutralize(node: exp.Expression) -> None:
-    if node.parent is None:
-        return
-    node.replace(exp.Null())
+def _neutralize(node: exp.Expression) -> exp.Expression:
+    null = exp.Null()
+    if node.parent is not None:
+        node.replace(null)
+    return null
+
+
+def _touches(node: exp.Expression, neutral: list[exp.Expression]) -> bool:
+    """Whether ``node`` contains or sits inside an expression viewls replaced by NULL."""
+    ids = {id(n) for n in neutral}
+    return any(id(n) in ids for n in node.walk()) or any(id(a) in ids for a in _ancestors(node))
+
+
+def _ancestors(node: exp.Expression):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _span_of(node: exp.Expression, on_name: bool) -> Span | None:
@@ -157,7 +174,7 @@ def _unknown_column(match: re.Match, ast: exp.Expression) -> Finding:
     written, hinted, valid = match.group(1), match.group(2), match.group(3)
     table, _, name = _unquote(written).rpartition(".")
     nodes = tuple(c for c in _columns(ast) if c.name == name and (not table or c.table == table))
-    choices = [_unquote(v.strip()).rpartition(".")[2] for v in valid.split(",")] if valid else []
+    choices = list(dict.fromkeys(_unquote(v.strip()).rpartition(".")[2] for v in valid.split(","))) if valid else []
     if hinted:
         suggestion = _unquote(hinted).rpartition(".")[2]
         suffix = f"; did you mean '{suggestion}'?"

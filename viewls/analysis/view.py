@@ -53,6 +53,8 @@ class Environment(Protocol):
 
     def output(self, name: str) -> Output | None: ...
 
+    def is_bound(self, name: str) -> bool: ...
+
     def names(self) -> Iterable[str]: ...
 
     def definition(self, name: str) -> Definition | None: ...
@@ -76,8 +78,8 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
     def done(state: State, schema: pa.Schema | None = None) -> ViewAnalysis:
         return _result(parsed, dependencies, required_udfs, state, schema, diagnostics)
 
-    unknown = [_unknown_table(parsed.path, ref, env) for ref in lineage.tables
-               if ref.qualifier or env.output(ref.name) is None]
+    unknown = [_unknown_table(parsed, ref, env) for ref in lineage.tables
+               if ref.qualifier or not env.is_bound(ref.name)]
     if unknown:
         diagnostics.extend(unknown)
         return done(State.ERROR)
@@ -132,12 +134,13 @@ def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:
                  related=(Related(shadow.path, shadow.span, f"'{parsed.name}' is defined here"),))
 
 
-def _unknown_table(path: Path, ref: TableRef, env: Environment) -> Diagnostic:
+def _unknown_table(parsed: ParsedView, ref: TableRef, env: Environment) -> Diagnostic:
+    path = parsed.path
     if ref.qualifier:
         return error(path, ref.span, Code.UNKNOWN_TABLE,
                      f"unknown table '{ref.qualifier}.{ref.name}': views and extracts live in the "
                      "default schema; write the bare name", suggestion=None)
-    suffix, suggestion = did_you_mean(ref.name, env.names())
+    suffix, suggestion = did_you_mean(ref.name, (n for n in env.names() if n != parsed.name))
     if suggestion is not None and suggestion.lower() == ref.name.lower() and suggestion != ref.name:
         suggestion = quote(suggestion)
         suffix = f"; did you mean {suggestion}? (unquoted names are lowercased)"

@@ -1,0 +1,5 @@
+import sys
+
+from viewls.cli.main import main
+
+sys.exit(main())

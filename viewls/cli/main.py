@@ -1,0 +1,174 @@
+"""`viewls` command line entry point.
+
+Exit codes: 0 no errors, 1 errors found, 2 usage or configuration failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from viewls import __version__
+from viewls.diagnostics import Code, Severity
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how viewls was called or configured (exit 2)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as failure:
+        print(f"viewls: {failure}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="viewls", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"viewls {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check a project and report diagnostics")
+    check.add_argument("path", nargs="?", type=Path, help="project directory (default: nearest viewls.toml upwards)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.set_defaults(run=_check)
+
+    schema = commands.add_parser("schema", help="print the derived schema of a view or extract")
+    schema.add_argument("name")
+    schema.add_argument("--project", type=Path)
+    schema.add_argument("--format", choices=("text", "json"), default="text")
+    schema.set_defaults(run=_schema)
+
+    graph = commands.add_parser("graph", help="print the dependency graph")
+    graph.add_argument("names", nargs="*", help="limit to these views and their ancestors and descendants")
+    graph.add_argument("--project", type=Path)
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+    graph.set_defaults(run=_graph)
+
+    udfs = commands.add_parser("udfs", help="list the function registry with signatures")
+    udfs.add_argument("--format", choices=("text", "json"), default="text")
+    udfs.add_argument("--builtins", action=argparse.BooleanOptionalAction, default=True,
+                      help="include DataFusion's built-in functions (default: yes)")
+    udfs.set_defaults(run=_udfs)
+    return parser
+
+
+def _project_root(path: Path | None) -> Path:
+    from viewls.project.discover import find_project_root
+
+    if path is not None:
+        if not path.is_dir():
+            raise UsageError(f"{path}: not a directory")
+        if not (path / "viewls.toml").is_file():
+            raise UsageError(f"{path}: no viewls.toml here")
+        return path.resolve()
+    root = find_project_root(Path.cwd())
+    if root is None:
+        raise UsageError("no viewls.toml in this directory or any parent; pass the project directory")
+    return root
+
+
+def _load(path: Path | None):
+    from viewls.analysis.host import AnalysisHost
+
+    return AnalysisHost.load(_project_root(path)).snapshot()
+
+
+def _check(args) -> int:
+    from viewls.cli.report import RENDERERS, locate, summary
+
+    started = time.perf_counter()
+    snapshot = _load(args.path)
+    grouped = snapshot.diagnostics()
+    texts = {path: view.parsed.text for path, view in snapshot.files.items()}
+    config_path = snapshot.config.config_path
+    texts[config_path] = config_path.read_text(encoding="utf-8", errors="replace")
+    located = locate(snapshot.root, grouped, texts)
+    totals = summary(located, views=len(snapshot.files), extracts=len(snapshot.extracts))
+    if args.format == "text":
+        totals["seconds"] = time.perf_counter() - started
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        sys.stdout.write(RENDERERS["text"](located, totals, color))
+    else:
+        sys.stdout.write(RENDERERS[args.format](located, totals))
+    config_failed = any(d.code is Code.CONFIG_ERROR and d.severity is Severity.ERROR
+                        for d in grouped.get(config_path, ()))
+    if config_failed:
+        return EXIT_USAGE
+    return EXIT_ERRORS if totals["errors"] else EXIT_OK
+
+
+def _schema(args) -> int:
+    from viewls.project.types import format_arrow_type
+
+    snapshot = _load(args.project)
+    view = snapshot.view(args.name)
+    extract = snapshot.extracts.get(args.name)
+    if view is None and extract is None:
+        raise UsageError(f"no view or extract named '{args.name}'")
+    schema = view.schema if view is not None else extract.schema
+    if schema is None:
+        print(f"viewls: '{args.name}' has errors; run `viewls check`", file=sys.stderr)
+        return EXIT_ERRORS
+    columns = [{"name": f.name, "type": format_arrow_type(f.type), "nullable": f.nullable} for f in schema]
+    if args.format == "json":
+        print(json.dumps({"name": args.name, "kind": "view" if view else "extract", "columns": columns}, indent=2))
+    else:
+        width = max((len(c["name"]) for c in columns), default=0)
+        for c in columns:
+            print(f"{c['name']:<{width}}  {c['type']}{'' if c['nullable'] else ' not null'}")
+    return EXIT_OK
+
+
+def _graph(args) -> int:
+    from viewls.analysis.graph_export import neighbourhood, to_dot, to_json, to_mermaid
+
+    snapshot = _load(args.project)
+    unknown = [n for n in args.names if n not in snapshot.graph]
+    if unknown:
+        raise UsageError(f"unknown view or extract: {', '.join(unknown)}")
+    selected = neighbourhood(snapshot, args.names) if args.names else None
+    if args.format == "json":
+        print(json.dumps(to_json(snapshot, selected), indent=2))
+    else:
+        sys.stdout.write((to_dot if args.format == "dot" else to_mermaid)(snapshot, selected))
+    return EXIT_OK
+
+
+def _udfs(args) -> int:
+    from viewls.engine.functions import builtin_registry
+
+    functions = [f for f in builtin_registry().functions.values() if args.builtins or f.origin == "udf"]
+    if args.format == "json":
+        print(json.dumps([{
+            "name": f.name, "kind": f.kind, "origin": f.origin, "description": f.description,
+            "syntax": f.syntax,
+            "signatures": [{"arguments": list(s.arguments), "returns": s.returns, "variadic": s.variadic}
+                           for s in f.signatures],
+        } for f in functions], indent=2))
+        return EXIT_OK
+    for f in functions:
+        first = f.description.split("\n", 1)[0]
+        print(f"{f.name}  [{f.origin} {f.kind}]  {f.syntax}")
+        if first:
+            print(f"    {first}")
+        for signature in f.signatures[:8]:
+            print(f"    {signature.render(f.name)}")
+        if len(f.signatures) > 8:
+            print(f"    ... {len(f.signatures) - 8} more signatures")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""``viewls.toml``: project settings and extract registrations.
+
+``load_config`` never raises. Every problem becomes a ``config-error`` diagnostic at
+the offending key or value, and the configuration keeps whatever is still usable:
+defaults replace invalid settings, and an extract without a usable name or path is
+left out (its own diagnostic explains why).
+
+Besides the documented table form, an extract may be a bare path
+(``[extracts] orders = "data/orders.parquet"``), the spelling people try first.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path, PurePath
+
+from viewls.diagnostics import Code, Diagnostic, error, warning
+from viewls.project.formats import FORMATS, format_of
+from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys
+from viewls.project.types import ArrowTypeError, parse_arrow_type
+from viewls.suggest import closest, did_you_mean
+from viewls.text import LineIndex, Span
+
+CONFIG_FILE = "viewls.toml"
+DEFAULT_VIEWS = ("views/**/*.sql",)
+DEFAULT_OUTPUT = "target"
+
+_TOP_KEYS = ("project", "extracts")
+_PROJECT_KEYS = ("views", "output")
+_EXTRACT_KEYS = ("path", "format", "columns")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ERROR_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """One ``[extracts.NAME]`` entry; spans point into ``viewls.toml``.
+
+    ``format`` is the declared format (``None``: inferred from the files);
+    ``columns`` the declared ``(name, Arrow type string)`` pairs in order.
+    """
+
+    name: str
+    path: str
+    format: str | None
+    columns: tuple[tuple[str, str], ...] | None
+    span: Span
+    path_span: Span
+    column_spans: tuple[tuple[str, Span], ...] = ()
+
+    def column_span(self, column: str) -> Span:
+        """Where ``column`` is declared, or the extract's name if it is not."""
+        return dict(self.column_spans).get(column, self.span)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    root: Path
+    config_path: Path
+    view_globs: tuple[str, ...]
+    output: str
+    extracts: tuple[ExtractConfig, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def extract(self, name: str) -> ExtractConfig | None:
+        return next((extract for extract in self.extracts if extract.name == name), None)
+
+
+def load_config(root: Path, text: str) -> ProjectConfig:
+    """The configuration ``text`` describes for the project at ``root``."""
+    config_path = root / CONFIG_FILE
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        diagnostics = (_syntax_error(config_path, text, str(exc)),)
+        return ProjectConfig(root, config_path, DEFAULT_VIEWS, DEFAULT_OUTPUT, (), diagnostics)
+    checker = _Checker(config_path, locate_keys(text))
+    checker.unknown_keys(document, (), _TOP_KEYS)
+    project = checker.table(document, ("project",))
+    checker.unknown_keys(project, ("project",), _PROJECT_KEYS)
+    return ProjectConfig(
+        root=root,
+        config_path=config_path,
+        view_globs=checker.views(project),
+        output=checker.output(project),
+        extracts=checker.extracts(checker.table(document, ("extracts",))),
+        diagnostics=tuple(sorted(checker.diagnostics, key=lambda diagnostic: diagnostic.span)),
+    )
+
+
+def _syntax_error(config_path: Path, text: str, message: str) -> Diagnostic:
+    """A diagnostic at the position tomllib names in its message."""
+    match = _ERROR_POSITION.search(message)
+    offset = len(text)
+    if match and match.group(1):
+        offset = LineIndex(text).offset(int(match.group(1)) - 1, int(match.group(2)) - 1)
+    end = offset + 1 if offset < len(text) and text[offset] != "\n" else offset
+    reason = message[: match.start()] if match else message
+    return error(config_path, Span(offset, end), Code.CONFIG_ERROR, f"invalid TOML: {reason}")
+
+
+def _dotted(path: KeyPath) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+
+
+def _kind(value: object) -> str:
+    """How TOML names the type of ``value``, for messages."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (datetime, date, time)):
+        return "a date or time"
+    kinds = {int: "an integer", float: "a float", str: "a string", list: "an array", dict: "a table"}
+    return kinds[type(value)]
+
+
+class _Checker:
+    """Validates the parsed document, collecting diagnostics located in the text."""
+
+    def __init__(self, config_path: Path, locations: dict[KeyPath, KeyLocation]) -> None:
+        self.config_path = config_path
+        self.locations = locations
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, path: KeyPath, *, value: bool = False) -> Span:
+        location = self.locations.get(path)
+        if location is None:
+            return self.span(path[:-1]) if path else Span(0, 0)
+        return (location.value or location.key) if value else location.key
+
+    def report(
+        self,
+        make: Callable[..., Diagnostic],
+        path: KeyPath,
+        message: str,
+        *,
+        value: bool = False,
+        suggestion: str | None = None,
+    ) -> None:
+        span = self.span(path, value=value)
+        diagnostic = make(self.config_path, span, Code.CONFIG_ERROR, message, suggestion=suggestion)
+        self.diagnostics.append(diagnostic)
+
+    def wrong_type(self, path: KeyPath, found: object, expected: str, example: str = "") -> None:
+        example = f", e.g. {example}" if example else ""
+        message = f"'{_dotted(path)}' must be {expected}, not {_kind(found)}{example}"
+        self.report(error, path, message, value=True)
+
+    def unknown_keys(self, table: dict, path: KeyPath, known: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in known:
+                hint, best = did_you_mean(key, known)
+                where = f"in [{_dotted(path)}]" if path else "at the top level"
+                message = f"unknown key '{key}' {where}; expected one of {', '.join(known)}{hint}"
+                self.report(warning, (*path, key), message, suggestion=best)
+
+    def table(self, parent: dict, path: KeyPath) -> dict:
+        value = parent.get(path[-1], {})
+        if isinstance(value, dict):
+            return value
+        self.wrong_type(path, value, "a table")
+        return {}
+
+    def views(self, project: dict) -> tuple[str, ...]:
+        path = ("project", "views")
+        value = project.get("views", list(DEFAULT_VIEWS))
+        if isinstance(value, str):
+            fix = json.dumps([value])
+            message = f"'project.views' must be an array of globs: {fix}"
+            self.report(error, path, message, value=True, suggestion=fix)
+            value = [value]
+        elif not isinstance(value, list):
+            self.wrong_type(path, value, "an array of glob strings")
+            return DEFAULT_VIEWS
+        return tuple(glob for index, glob in enumerate(value) if self.view_glob((*path, index), glob))
+
+    def view_glob(self, path: KeyPath, glob: object) -> bool:
+        if not isinstance(glob, str):
+            self.wrong_type(path, glob, "a glob string")
+        elif not glob.strip():
+            self.report(error, path, "a view glob cannot be empty, e.g. \"views/**/*.sql\"", value=True)
+        elif PurePath(glob).is_absolute():
+            self.report(error, path, f"view glob '{glob}' must be relative to the project root", value=True)
+        else:
+            return True
+        return False
+
+    def output(self, project: dict) -> str:
+        path = ("project", "output")
+        value = project.get("output", DEFAULT_OUTPUT)
+        if not isinstance(value, str):
+            self.wrong_type(path, value, "a directory path")
+            return DEFAULT_OUTPUT
+        normalized = posixpath.normpath(value) if value.strip() else "."
+        if normalized == ".":
+            problem = "cannot be the project root itself"
+        elif posixpath.isabs(normalized) or normalized.split("/")[0] == "..":
+            problem = "must stay inside the project root"
+        else:
+            return normalized
+        fix = json.dumps(DEFAULT_OUTPUT)
+        message = f"'project.output' {problem}, e.g. output = {fix}"
+        self.report(error, path, message, value=True, suggestion=fix)
+        return DEFAULT_OUTPUT
+
+    def extracts(self, table: dict) -> tuple[ExtractConfig, ...]:
+        found = (self.extract(name, entry) for name, entry in table.items())
+        return tuple(extract for extract in found if extract is not None)
+
+    def extract(self, name: str, entry: object) -> ExtractConfig | None:
+        path = ("extracts", name)
+        if not self.extract_name(name, path):
+            return None
+        if isinstance(entry, str):
+            entry = {"path": entry}
+            path_key = path
+        elif isinstance(entry, dict):
+            self.unknown_keys(entry, path, _EXTRACT_KEYS)
+            path_key = (*path, "path")
+        else:
+            example = f'[extracts.{name}] path = "data/{name}.parquet"'
+            self.wrong_type(path, entry, "a table or a path", example)
+            return None
+        location = self.extract_path(name, entry, path_key)
+        if location is None:
+            return None
+        columns = self.columns(entry, path)
+        return ExtractConfig(
+            name=name,
+            path=location,
+            format=self.extract_format(entry, path),
+            columns=None if columns is None else tuple((column, text) for column, text, _ in columns),
+            span=self.span(path),
+            path_span=self.span(path_key, value=True),
+            column_spans=tuple((column, span) for column, _, span in columns or ()),
+        )
+
+    def extract_name(self, name: str, path: KeyPath) -> bool:
+        if not _IDENTIFIER.fullmatch(name):
+            fix = re.sub(r"\W", "_", name).lstrip("0123456789") or "data"
+            message = (
+                f"extract name '{name}' is not a SQL identifier (letters, digits and '_', "
+                f"not starting with a digit); rename it, e.g. '{fix}'"
+            )
+            self.report(error, path, message, suggestion=fix)
+            return False
+        if name != name.lower():
+            message = (
+                f"extract '{name}' can only be queried as \"{name}\" (quoted): SQL folds unquoted "
+                f"names to lowercase; rename it to '{name.lower()}'"
+            )
+            self.report(warning, path, message, suggestion=name.lower())
+        return True
+
+    def extract_path(self, name: str, entry: dict, path: KeyPath) -> str | None:
+        if "path" not in entry:
+            example = f'path = "data/{name}.parquet"'
+            self.report(error, path[:2], f"extract '{name}' has no 'path'; add {example}")
+        elif not isinstance(entry["path"], str):
+            self.wrong_type(path, entry["path"], "a file, directory or glob path")
+        elif not entry["path"].strip():
+            self.report(error, path, f"extract '{name}' has an empty 'path'", value=True)
+        else:
+            return entry["path"]
+        return None
+
+    def extract_format(self, entry: dict, path: KeyPath) -> str | None:
+        path = (*path, "format")
+        value = entry.get("format")
+        if value is None or value in FORMATS:
+            return value
+        if not isinstance(value, str):
+            self.wrong_type(path, value, f"one of {', '.join(FORMATS)}")
+            return None
+        best = format_of(PurePath(f"file.{value}")) or closest(value, FORMATS)
+        hint = f"; did you mean '{best}'?" if best else ""
+        fix = json.dumps(best) if best else None
+        message = f"unknown format '{value}'; expected one of {', '.join(FORMATS)}{hint}"
+        self.report(error, path, message, value=True, suggestion=fix)
+        return None
+
+    def columns(self, entry: dict, path: KeyPath) -> list[tuple[str, str, Span]] | None:
+        """Declared ``(column, type string, key span)``; invalid ones are reported and left out."""
+        path = (*path, "columns")
+        value = entry.get("columns")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.wrong_type(path, value, "a table of column types", '{ id = "int64" }')
+            return None
+        return [
+            (column, text, self.span((*path, column)))
+            for column, text in value.items()
+            if self.column_type((*path, column), text)
+        ]
+
+    def column_type(self, path: KeyPath, text: object) -> bool:
+        if not isinstance(text, str):
+            self.wrong_type(path, text, "an Arrow type string", '"int64"')
+            return False
+        try:
+            parse_arrow_type(text)
+        except ArrowTypeError as exc:
+            fix = json.dumps(exc.suggestion) if exc.suggestion else None
+            self.report(error, path, f"column '{path[-1]}': {exc}", value=True, suggestion=fix)
+            return False
+        return True

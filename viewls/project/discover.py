@@ -1,0 +1,89 @@
+"""Finding the project root and its view files.
+
+Globs are matched by walking only below each glob's literal prefix, pruning hidden
+directories and the output directory on the way: a pattern like ``**/*.sql`` must not
+descend into ``.venv`` or into materialized output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from viewls.project.config import CONFIG_FILE, DEFAULT_OUTPUT
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` that holds ``viewls.toml``."""
+    here = Path(os.path.abspath(start))
+    for directory in (here, *here.parents):
+        if (directory / CONFIG_FILE).is_file():
+            return directory
+    return None
+
+
+def discover_views(root: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> list[Path]:
+    """Absolute paths of the files matching any of ``globs`` (relative to ``root``), sorted."""
+    root = Path(os.path.abspath(root))
+    excluded = os.path.normpath(root / output)
+    found: set[Path] = set()
+    for glob in globs:
+        if glob.strip() and not Path(glob).is_absolute():
+            found.update(_matches(root, glob, excluded))
+    return sorted(found)
+
+
+def _matches(root: Path, glob: str, excluded: str) -> Iterable[Path]:
+    parts = [part for part in glob.replace("\\", "/").split("/") if part not in ("", ".")]
+    literal = 0
+    while literal < len(parts) - 1 and not _WILDCARD.search(parts[literal]):
+        literal += 1
+    base = Path(os.path.normpath(root.joinpath(*parts[:literal])))
+    pattern = _compile(parts[literal:])
+    for directory, subdirectories, files in os.walk(base):
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if not name.startswith(".") and os.path.join(directory, name) != excluded
+        ]
+        relative = os.path.relpath(directory, base).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            if not name.startswith(".") and pattern.fullmatch(prefix + name):
+                yield Path(directory, name)
+
+
+def _compile(parts: list[str]) -> re.Pattern[str]:
+    """A regex for ``/``-separated glob parts where ``**`` spans any number of directories."""
+    regex = ""
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            regex += ".*" if last else "(?:[^/]+/)*"
+        else:
+            regex += _translate(part) + ("" if last else "/")
+    return re.compile(regex)
+
+
+def _translate(part: str) -> str:
+    """One path component's glob as a regex: ``*``, ``?`` and ``[...]`` never cross ``/``."""
+    regex, index = "", 0
+    while index < len(part):
+        char = part[index]
+        closing = part.find("]", index + 2) if char == "[" else -1
+        if char == "*":
+            regex += "[^/]*"
+        elif char == "?":
+            regex += "[^/]"
+        elif closing != -1:
+            body = part[index + 1 : closing].replace("\\", "\\\\")
+            regex += f"[^{body[1:]}/]" if body.startswith("!") else f"[{body}]"
+            index = closing
+        else:
+            regex += re.escape(char)
+        index += 1
+    return regex

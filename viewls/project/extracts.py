@@ -1,0 +1,255 @@
+"""Resolving an extract registration to its files and schema.
+
+The schema is read with DataFusion, the engine that later reads the data, so views
+are planned against exactly the types a materialization sees (DataFusion reads
+Parquet strings as ``string_view``, infers CSV and JSON types itself, ...). Only
+metadata is read: Parquet and Arrow footers, and DataFusion's inference sample for
+CSV and JSON.
+
+Declared columns are a subset check: each must exist in the data with the same type
+(``string_view``/``binary_view`` count as ``string``/``binary``, a reading choice of
+DataFusion's rather than a property of the data); data columns nobody declared are
+fine. Without data the declared columns stand in for the schema, so views can be
+written before the first extract run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from datafusion import SessionContext
+
+from viewls.diagnostics import Code, Diagnostic, error, warning
+from viewls.project.config import ExtractConfig
+from viewls.project.formats import FORMATS, SUFFIXES, format_of
+from viewls.project.types import format_arrow_type, parse_arrow_type
+from viewls.suggest import did_you_mean
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+# (path, size in bytes, modification time in ns) of one data file.
+FileIdentity = tuple[Path, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractInfo:
+    """A resolved extract; ``identity`` changes whenever a data file does."""
+
+    name: str
+    format: str | None
+    files: tuple[Path, ...]
+    schema: pa.Schema | None
+    diagnostics: tuple[Diagnostic, ...]
+    identity: tuple[FileIdentity, ...]
+
+
+def resolve_extract(
+    root: Path,
+    config: ExtractConfig,
+    config_path: Path,
+    *,
+    context: SessionContext | None = None,
+) -> ExtractInfo:
+    """The files and schema of ``config``; never raises.
+
+    ``context`` should be the engine's session so that reading options agree with
+    materialization; a default session is used when none is given.
+    """
+    resolver = _Resolver(root, config, config_path)
+    files = resolver.files()
+    data_format = resolver.data_format(files)
+    declared = _declared_schema(config)
+    schema = declared
+    if not files:
+        resolver.no_data(declared)
+    elif data_format is not None:
+        read = resolver.read_schema(files, data_format, context or SessionContext())
+        schema = declared if read is None else read
+    return ExtractInfo(
+        name=config.name,
+        format=data_format,
+        files=tuple(files),
+        schema=schema,
+        diagnostics=tuple(resolver.diagnostics),
+        identity=_identity(files),
+    )
+
+
+def _declared_schema(config: ExtractConfig) -> pa.Schema | None:
+    """Declared columns as a schema; their type strings were validated by ``load_config``."""
+    if config.columns is None:
+        return None
+    return pa.schema([(name, parse_arrow_type(text)) for name, text in config.columns])
+
+
+def _identity(files: list[Path]) -> tuple[FileIdentity, ...]:
+    identity = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:  # removed since it was listed; the next resolution notices
+            continue
+        identity.append((file, stat.st_size, stat.st_mtime_ns))
+    return tuple(identity)
+
+
+def _readable_type(data_type: pa.DataType) -> pa.DataType:
+    """``data_type`` with view layouts replaced by the plain types they store."""
+    if data_type == pa.string_view():
+        return pa.string()
+    if data_type == pa.binary_view():
+        return pa.binary()
+    if pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
+        field = data_type.value_field
+        item = field.with_type(_readable_type(field.type))
+        return pa.list_(item) if pa.types.is_list(data_type) else pa.large_list(item)
+    if pa.types.is_struct(data_type):
+        return pa.struct([field.with_type(_readable_type(field.type)) for field in data_type])
+    return data_type
+
+
+def _reader_message(exc: Exception) -> str:
+    """The reader's own explanation without DataFusion's framing."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return lines[0].removeprefix("DataFusion error: ")
+
+
+class _Resolver:
+    """One resolution: where the data is, and the diagnostics found on the way."""
+
+    def __init__(self, root: Path, config: ExtractConfig, config_path: Path) -> None:
+        self.root = Path(os.path.abspath(root))
+        self.config = config
+        self.config_path = config_path
+        self.location = Path(os.path.normpath(self.root / config.path))
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, make, span, message: str, suggestion: str | None = None) -> None:
+        full = f"extract '{self.config.name}': {message}"
+        self.diagnostics.append(make(self.config_path, span, Code.EXTRACT_ERROR, full, suggestion=suggestion))
+
+    def shown(self, file: Path) -> str:
+        """``file`` as users wrote it: relative to the root when inside it."""
+        return file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else str(file)
+
+    def files(self) -> list[Path]:
+        if _WILDCARD.search(self.config.path):
+            parts = self.location.relative_to(self.location.anchor).parts
+            literal = next(index for index, part in enumerate(parts) if _WILDCARD.search(part))
+            base = Path(self.location.anchor, *parts[:literal])
+            matches = base.glob("/".join(parts[literal:]))
+            return sorted(path for path in matches if path.is_file() and not path.name.startswith("."))
+        if self.location.is_dir():
+            return self.directory_files()
+        return [self.location] if self.location.is_file() else []
+
+    def directory_files(self) -> list[Path]:
+        """Data files below the directory: those with the format's suffixes (any known one
+        when the format is not declared), skipping hidden files and directories."""
+        formats = [self.config.format] if self.config.format else FORMATS
+        suffixes = {suffix for name in formats for suffix in SUFFIXES[name]}
+        found = []
+        for directory, subdirectories, names in os.walk(self.location):
+            subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
+            found += [
+                Path(directory, name)
+                for name in names
+                if not name.startswith(".") and Path(name).suffix.lower() in suffixes
+            ]
+        return sorted(found)
+
+    def data_format(self, files: list[Path]) -> str | None:
+        """The declared format, else the one every file's suffix implies."""
+        if self.config.format:
+            return self.config.format
+        implied = {file: format_of(file) for file in files} or {self.location: format_of(self.location)}
+        unknown = [file for file, name in implied.items() if name is None]
+        if unknown and files:
+            message = (
+                f"cannot tell the format of '{self.shown(unknown[0])}' from its suffix; "
+                f"set format = one of {', '.join(FORMATS)}"
+            )
+            self.report(error, self.config.path_span, message)
+            return None
+        if len(set(implied.values())) > 1:
+            kinds = " and ".join(sorted(set(implied.values())))
+            self.report(error, self.config.path_span, f"'{self.config.path}' mixes {kinds} files; set format")
+            return None
+        return next(iter(implied.values()))
+
+    def no_data(self, declared: pa.Schema | None) -> None:
+        where = "" if self.location.is_relative_to(self.root) else f" (resolved to {self.location})"
+        if declared is None:
+            message = f"no files match '{self.config.path}'{where} and no columns are declared"
+            self.report(error, self.config.path_span, message)
+        else:
+            message = f"no data yet at '{self.config.path}'{where}; using the declared columns"
+            self.report(warning, self.config.path_span, message)
+
+    def read_schema(self, files: list[Path], data_format: str, context: SessionContext) -> pa.Schema | None:
+        """The data's schema, or ``None`` when it cannot be read or is inconsistent."""
+        schemas = []
+        for file in files:
+            try:
+                schemas.append(_read(context, data_format, file))
+            except Exception as exc:  # DataFusion raises plain Exception for every reader failure
+                self.report(error, self.config.path_span, f"cannot read '{self.shown(file)}': {_reader_message(exc)}")
+                return None
+        if not self.consistent(files, schemas):
+            return None
+        schema = schemas[0]
+        if not schema.names:
+            self.report(error, self.config.path_span, f"'{self.shown(files[0])}' has no columns; is it empty?")
+            return None
+        self.check_declared(schema)
+        return schema
+
+    def consistent(self, files: list[Path], schemas: list[pa.Schema]) -> bool:
+        first = schemas[0]
+        for file, schema in zip(files[1:], schemas[1:]):
+            difference = _schema_difference(first, schema)
+            if difference:
+                message = (
+                    f"'{self.shown(file)}' does not have the schema of '{self.shown(files[0])}': "
+                    f"{difference}"
+                )
+                self.report(error, self.config.path_span, message)
+                return False
+        return True
+
+    def check_declared(self, schema: pa.Schema) -> None:
+        for name, text in self.config.columns or ():
+            span = self.config.column_span(name)
+            if name not in schema.names:
+                hint, best = did_you_mean(name, schema.names)
+                self.report(error, span, f"column '{name}' is declared but the data has no such column{hint}", best)
+                continue
+            actual = _readable_type(schema.field(name).type)
+            if actual != parse_arrow_type(text):
+                message = f"column '{name}' is declared {text} but the data has {format_arrow_type(actual)}"
+                self.report(error, span, message)
+
+
+def _read(context: SessionContext, data_format: str, file: Path) -> pa.Schema:
+    """One file's schema as DataFusion reads it (which matches readers by file suffix)."""
+    readers = {
+        "parquet": context.read_parquet,
+        "csv": context.read_csv,
+        "json": context.read_json,
+        "arrow": context.read_arrow,
+    }
+    return readers[data_format](str(file), file_extension=file.suffix).schema()
+
+
+def _schema_difference(expected: pa.Schema, actual: pa.Schema) -> str | None:
+    """What differs between two files' columns (names and types; nullability aside)."""
+    if expected.names != actual.names:
+        return f"columns ({', '.join(actual.names)}) instead of ({', '.join(expected.names)})"
+    for want, have in zip(expected, actual):
+        if want.type != have.type:
+            return f"column '{want.name}' is {format_arrow_type(have.type)} instead of {format_arrow_type(want.type)}"
+    return None
