@@ -125,15 +125,12 @@ class AnalysisHost:
     def _rebuild(self, touched: set[Path], changed_names: set[str]) -> None:
         """Re-bind names, rebuild the graph if its shape changed, then re-analyse what is dirty."""
         old_owner = self._owner
-        self._owner = _owners(self._parsed)
+        self._owner = _owners(self._parsed, self._extracts)
         changed_names |= {n for n in set(old_owner) | set(self._owner) if old_owner.get(n) != self._owner.get(n)}
-        changed_names |= {self._parsed[p].name for p in touched if p in self._parsed}
-        changed_names |= {p.stem for p in touched if p not in self._parsed}
         old_cyclic = self._graph.cyclic
         self._graph = DependencyGraph(
-            list(self._extracts) + [n for n in self._owner if n not in self._extracts],
-            [(dep, name) for name, path in self._owner.items() if name not in self._extracts
-             for dep in self._parsed[path].dependencies])
+            [*self._extracts, *self._owner],
+            [(dep, name) for name, path in self._owner.items() for dep in self._parsed[path].dependencies])
         self._rank = {name: i for i, name in enumerate(self._graph.order())}
         dirty = set(touched) & set(self._parsed)
         for name in changed_names | (old_cyclic ^ self._graph.cyclic):
@@ -164,7 +161,7 @@ class AnalysisHost:
             parsed = self._parsed[path]
             analysis = analyse_view(parsed, _Env(self))
             self._files[path] = analysis
-            if self._owner.get(parsed.name) != path or parsed.name in self._extracts:
+            if self._owner.get(parsed.name) != path:
                 continue
             if self._outputs.get(parsed.name) == analysis.output:
                 continue  # early cutoff
@@ -196,8 +193,7 @@ class AnalysisHost:
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
             files = dict(sorted(self._files.items()))
-            views = {name: files[path] for name, path in sorted(self._owner.items())
-                     if name not in self._extracts}
+            views = {name: files[path] for name, path in sorted(self._owner.items())}
             self._snapshot = Snapshot(
                 root=self.root, config=self._config,
                 extracts=MappingProxyType(dict(self._extracts)),
@@ -254,11 +250,14 @@ def _start():
     return Span(0, 0)
 
 
-def _owners(parsed: Mapping[Path, ParsedView]) -> dict[str, Path]:
-    """Each view name belongs to its first file in path order; later ones are duplicates."""
+def _owners(parsed: Mapping[Path, ParsedView], extracts: Mapping[str, ExtractInfo]) -> dict[str, Path]:
+    """Each view name belongs to its first file in path order; later ones, and views
+    named like an extract, are duplicates."""
     owners: dict[str, Path] = {}
     for path in sorted(parsed):
-        owners.setdefault(parsed[path].name, path)
+        name = parsed[path].name
+        if name not in extracts:
+            owners.setdefault(name, path)
     return owners
 
 

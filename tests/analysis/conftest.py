@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from viewls.analysis.host import AnalysisHost, resolve_extracts
+from viewls.project.config import load_config
+
+CONFIG = """\
+[extracts.orders]
+path = "data/orders.parquet"
+columns = { id = "int64", user_id = "int64", amount = "float64", status = "string" }
+
+[extracts.users]
+path = "data/users.parquet"
+columns = { uid = "int64", name = "string", country = "string" }
+"""
+
+
+class Workspace:
+    """A project on disk-free inputs: texts in memory, extracts from declared columns."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.config_text = CONFIG
+        self.extracts = resolve_extracts(load_config(root, CONFIG))
+
+    def path(self, relative: str) -> Path:
+        return self.root / "views" / relative
+
+    def host(self, texts: dict[Path, str]) -> AnalysisHost:
+        return AnalysisHost(self.root, self.config_text, self.extracts, texts)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path)

@@ -1,0 +1,127 @@
+"""Incremental analysis equals from-scratch analysis, and does only the work it must."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from viewls.analysis.model import State
+from viewls.analysis.snapshot import Snapshot
+
+NAMES = ["v0", "v1", "v2", "v3", "v4"]
+FILES = [f"{n}.sql" for n in NAMES] + ["nested/v0.sql", "orders.sql"]
+TEMPLATES = [
+    "SELECT id, amount FROM orders WHERE amount > {n}",
+    "SELECT id, amount * 2 AS amount FROM {a}",
+    "SELECT id FROM {a}",
+    "SELECT id, nope FROM {a}",
+    "SELECT x.id, y.amount FROM {a} x JOIN {b} y ON x.id = y.id",
+    "WITH t AS (SELECT id, sum(amount) AS amount FROM {a} GROUP BY id) SELECT * FROM t",
+    "SELEC broken FROM {a}",
+    "-- @ordering: amount\nSELECT id FROM {a}",
+    "SELECT id, abs(status) AS amount FROM orders",
+    "SELECT id, amount FROM {a} UNION ALL SELECT id, amount FROM {b}",
+    "SELECT u.uid AS id, count(*) AS amount FROM users u GROUP BY u.uid",
+    None,  # delete the file
+]
+
+edits = st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(TEMPLATES),
+                           st.sampled_from(NAMES + ["orders", "users", "missing"]),
+                           st.sampled_from(NAMES + ["orders"]), st.integers(0, 3)),
+                 min_size=1, max_size=14)
+
+
+def dump(snapshot: Snapshot) -> dict:
+    """Everything observable about a snapshot, in comparable form."""
+    return {
+        "files": {path: (v.name, v.output, v.diagnostics, v.dependencies, v.required_udfs, v.fingerprint)
+                  for path, v in snapshot.files.items()},
+        "views": {name: v.path for name, v in snapshot.views.items()},
+        "edges": snapshot.graph.edges(),
+        "order": snapshot.build_order(),
+        "diagnostics": snapshot.diagnostics(),
+    }
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits)
+def test_incremental_equals_from_scratch(workspace, sequence):
+    texts: dict[Path, str] = {}
+    host = workspace.host({})
+    for file, template, a, b, n in sequence:
+        path = workspace.path(file)
+        text = None if template is None else template.format(a=a, b=b, n=n)
+        if text is None:
+            texts.pop(path, None)
+        else:
+            texts[path] = text
+        incremental = host.apply_change(path, text)
+        assert dump(incremental) == dump(workspace.host(dict(texts)).snapshot())
+
+
+def count_plans(host) -> list[str]:
+    planned: list[str] = []
+    original = host.planner.plan
+
+    def plan(sql: str):
+        planned.append(sql)
+        return original(sql)
+
+    host.planner.plan = plan
+    return planned
+
+
+def chain(workspace, length: int) -> dict[Path, str]:
+    texts = {workspace.path("v0.sql"): "SELECT id, amount FROM orders WHERE amount > 1"}
+    for i in range(1, length):
+        texts[workspace.path(f"v{i}.sql")] = f"SELECT id, amount FROM v{i - 1}"
+    return texts
+
+
+def test_body_only_edit_stops_at_the_edited_view(workspace):
+    texts = chain(workspace, 5)
+    host = workspace.host(texts)
+    planned = count_plans(host)
+    host.apply_change(workspace.path("v0.sql"), "SELECT id, amount FROM orders WHERE amount > 2")
+    assert len(planned) == 1  # early cutoff: the schema did not change
+
+
+def test_schema_change_replans_dependents_until_outputs_stop_changing(workspace):
+    texts = chain(workspace, 5)
+    host = workspace.host(texts)
+    planned = count_plans(host)
+    snapshot = host.apply_change(workspace.path("v0.sql"), "SELECT id, amount, status FROM orders")
+    # v1 re-planned, but its own schema (id, amount) is unchanged: v2..v4 are not.
+    assert len(planned) == 2
+    assert snapshot.view("v4").output.state is State.OK
+
+
+def test_breaking_and_fixing_a_root_reaches_unopened_dependents(workspace):
+    texts = chain(workspace, 3)
+    host = workspace.host(texts)
+    broken = host.apply_change(workspace.path("v0.sql"), "SELECT id FROM orders")
+    v1 = broken.view("v1")
+    assert [d.code for d in v1.diagnostics] == ["unknown-column"]
+    assert [d.code for d in broken.view("v2").diagnostics] == ["upstream-error"]
+    fixed = host.apply_change(workspace.path("v0.sql"), texts[workspace.path("v0.sql")])
+    assert all(not v.diagnostics for v in fixed.views.values())
+
+
+def test_creating_a_missing_view_resolves_its_readers(workspace):
+    reader = workspace.path("reader.sql")
+    host = workspace.host({reader: "SELECT id FROM later"})
+    assert [d.code for d in host.snapshot().view("reader").diagnostics] == ["unknown-table"]
+    snapshot = host.apply_change(workspace.path("later.sql"), "SELECT id FROM orders")
+    assert snapshot.view("reader").diagnostics == ()
+    assert snapshot.view("reader").schema.names == ["id"]
+
+
+def test_snapshots_are_immutable_across_edits(workspace):
+    path = workspace.path("v0.sql")
+    host = workspace.host({path: "SELECT id FROM orders"})
+    before = host.snapshot()
+    host.apply_change(path, "SELECT id, amount FROM orders")
+    assert before.view("v0").schema.names == ["id"]
+    assert host.snapshot().view("v0").schema.names == ["id", "amount"]
