@@ -166,7 +166,7 @@ def _classify(message: str, ast: exp.Expression, text: str) -> Finding:
         nodes = tuple(t for t in ast.find_all(exp.Table) if t.name == name)
         return Finding(Code.UNKNOWN_TABLE, f"unknown table '{name}'", nodes, on_name=True)
     if _is_type_error(message):
-        return Finding(Code.TYPE_ERROR, _clean(message), _type_candidates(message, ast, text))
+        return Finding(Code.TYPE_ERROR, _type_message(message), _type_candidates(message, ast, text))
     return Finding(Code.PLANNING_ERROR, _clean(message), _quoted_candidates(message, ast))
 
 
@@ -216,6 +216,15 @@ def _is_type_error(message: str) -> bool:
     return any(k in lowered for k in (
         "coerce", "argument type", "no function matches", "expects", "cannot cast", "unsupported cast",
         "cannot automatically convert", "type_coercion", "invalid argument", "data type", "signature"))
+
+
+_EXPECTS = re.compile(r"(?i)(function '[^']+' expects .+? but received [^.]+)")
+
+
+def _type_message(message: str) -> str:
+    expects = _EXPECTS.search(message)
+    text = expects.group(1) if expects else _clean(message)
+    return f"{text[:1].lower()}{text[1:]}; add an explicit CAST where the types differ"
 
 
 def _clean(message: str) -> str:

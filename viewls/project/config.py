@@ -106,7 +106,8 @@ def _syntax_error(config_path: Path, text: str, message: str) -> Diagnostic:
 
 
 def _dotted(path: KeyPath) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+    return text.lstrip(".")
 
 
 def _kind(value: object) -> str:
@@ -115,8 +116,8 @@ def _kind(value: object) -> str:
         return "a boolean"
     if isinstance(value, (datetime, date, time)):
         return "a date or time"
-    kinds = {int: "an integer", float: "a float", str: "a string", list: "an array", dict: "a table"}
-    return kinds[type(value)]
+    kinds = {int: "an integer", float: "a float", str: "a string", list: "an array"}
+    return kinds.get(type(value), "a table")
 
 
 class _Checker:
@@ -177,15 +178,18 @@ class _Checker:
         elif not isinstance(value, list):
             self.wrong_type(path, value, "an array of glob strings")
             return DEFAULT_VIEWS
-        return tuple(glob for index, glob in enumerate(value) if self.view_glob((*path, index), glob))
+        valid = (glob for index, glob in enumerate(value) if self.view_glob((*path, index), glob))
+        return tuple(valid)
 
     def view_glob(self, path: KeyPath, glob: object) -> bool:
         if not isinstance(glob, str):
             self.wrong_type(path, glob, "a glob string")
         elif not glob.strip():
-            self.report(error, path, "a view glob cannot be empty, e.g. \"views/**/*.sql\"", value=True)
+            message = 'a view glob cannot be empty, e.g. "views/**/*.sql"'
+            self.report(error, path, message, value=True)
         elif PurePath(glob).is_absolute():
-            self.report(error, path, f"view glob '{glob}' must be relative to the project root", value=True)
+            message = f"view glob '{glob}' must be relative to the project root"
+            self.report(error, path, message, value=True)
         else:
             return True
         return False
@@ -213,9 +217,9 @@ class _Checker:
         return tuple(extract for extract in found if extract is not None)
 
     def extract(self, name: str, entry: object) -> ExtractConfig | None:
+        """The entry's registration; checked in full even when it will be left out."""
         path = ("extracts", name)
-        if not self.extract_name(name, path):
-            return None
+        valid_name = self.extract_name(name, path)
         if isinstance(entry, str):
             entry = {"path": entry}
             path_key = path
@@ -227,14 +231,16 @@ class _Checker:
             self.wrong_type(path, entry, "a table or a path", example)
             return None
         location = self.extract_path(name, entry, path_key)
-        if location is None:
-            return None
+        data_format = self.extract_format(entry, path)
         columns = self.columns(entry, path)
+        if not valid_name or location is None:
+            return None
+        declared = None if columns is None else tuple((column, text) for column, text, _ in columns)
         return ExtractConfig(
             name=name,
             path=location,
-            format=self.extract_format(entry, path),
-            columns=None if columns is None else tuple((column, text) for column, text, _ in columns),
+            format=data_format,
+            columns=declared,
             span=self.span(path),
             path_span=self.span(path_key, value=True),
             column_spans=tuple((column, span) for column, _, span in columns or ()),
@@ -242,7 +248,8 @@ class _Checker:
 
     def extract_name(self, name: str, path: KeyPath) -> bool:
         if not _IDENTIFIER.fullmatch(name):
-            fix = re.sub(r"\W", "_", name).lstrip("0123456789") or "data"
+            fix = re.sub(r"\W", "_", name)
+            fix = f"_{fix}" if fix[:1].isdigit() or not fix else fix
             message = (
                 f"extract name '{name}' is not a SQL identifier (letters, digits and '_', "
                 f"not starting with a digit); rename it, e.g. '{fix}'"

@@ -130,11 +130,14 @@ class _Resolver:
 
     def report(self, make, span, message: str, suggestion: str | None = None) -> None:
         full = f"extract '{self.config.name}': {message}"
-        self.diagnostics.append(make(self.config_path, span, Code.EXTRACT_ERROR, full, suggestion=suggestion))
+        diagnostic = make(self.config_path, span, Code.EXTRACT_ERROR, full, suggestion=suggestion)
+        self.diagnostics.append(diagnostic)
 
     def shown(self, file: Path) -> str:
         """``file`` as users wrote it: relative to the root when inside it."""
-        return file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else str(file)
+        if file.is_relative_to(self.root):
+            return file.relative_to(self.root).as_posix()
+        return str(file)
 
     def files(self) -> list[Path]:
         if _WILDCARD.search(self.config.path):
@@ -142,7 +145,8 @@ class _Resolver:
             literal = next(index for index, part in enumerate(parts) if _WILDCARD.search(part))
             base = Path(self.location.anchor, *parts[:literal])
             matches = base.glob("/".join(parts[literal:]))
-            return sorted(path for path in matches if path.is_file() and not path.name.startswith("."))
+            visible = (match for match in matches if not match.name.startswith("."))
+            return sorted(match for match in visible if match.is_file())
         if self.location.is_dir():
             return self.directory_files()
         return [self.location] if self.location.is_file() else []
@@ -166,7 +170,7 @@ class _Resolver:
         """The declared format, else the one every file's suffix implies."""
         if self.config.format:
             return self.config.format
-        implied = {file: format_of(file) for file in files} or {self.location: format_of(self.location)}
+        implied = {file: format_of(file) for file in files or [self.location]}
         unknown = [file for file, name in implied.items() if name is None]
         if unknown and files:
             message = (
@@ -177,7 +181,8 @@ class _Resolver:
             return None
         if len(set(implied.values())) > 1:
             kinds = " and ".join(sorted(set(implied.values())))
-            self.report(error, self.config.path_span, f"'{self.config.path}' mixes {kinds} files; set format")
+            message = f"'{self.config.path}' mixes {kinds} files; set format"
+            self.report(error, self.config.path_span, message)
             return None
         return next(iter(implied.values()))
 
@@ -190,20 +195,24 @@ class _Resolver:
             message = f"no data yet at '{self.config.path}'{where}; using the declared columns"
             self.report(warning, self.config.path_span, message)
 
-    def read_schema(self, files: list[Path], data_format: str, context: SessionContext) -> pa.Schema | None:
+    def read_schema(
+        self, files: list[Path], data_format: str, context: SessionContext
+    ) -> pa.Schema | None:
         """The data's schema, or ``None`` when it cannot be read or is inconsistent."""
         schemas = []
         for file in files:
             try:
                 schemas.append(_read(context, data_format, file))
             except Exception as exc:  # DataFusion raises plain Exception for every reader failure
-                self.report(error, self.config.path_span, f"cannot read '{self.shown(file)}': {_reader_message(exc)}")
+                message = f"cannot read '{self.shown(file)}': {_reader_message(exc)}"
+                self.report(error, self.config.path_span, message)
                 return None
         if not self.consistent(files, schemas):
             return None
         schema = schemas[0]
         if not schema.names:
-            self.report(error, self.config.path_span, f"'{self.shown(files[0])}' has no columns; is it empty?")
+            message = f"'{self.shown(files[0])}' has no columns; is it empty?"
+            self.report(error, self.config.path_span, message)
             return None
         self.check_declared(schema)
         return schema
@@ -226,11 +235,13 @@ class _Resolver:
             span = self.config.column_span(name)
             if name not in schema.names:
                 hint, best = did_you_mean(name, schema.names)
-                self.report(error, span, f"column '{name}' is declared but the data has no such column{hint}", best)
+                message = f"column '{name}' is declared but the data has no such column{hint}"
+                self.report(error, span, message, best)
                 continue
             actual = _readable_type(schema.field(name).type)
             if actual != parse_arrow_type(text):
-                message = f"column '{name}' is declared {text} but the data has {format_arrow_type(actual)}"
+                has = format_arrow_type(actual)
+                message = f"column '{name}' is declared {text} but the data has {has}"
                 self.report(error, span, message)
 
 
@@ -251,5 +262,6 @@ def _schema_difference(expected: pa.Schema, actual: pa.Schema) -> str | None:
         return f"columns ({', '.join(actual.names)}) instead of ({', '.join(expected.names)})"
     for want, have in zip(expected, actual):
         if want.type != have.type:
-            return f"column '{want.name}' is {format_arrow_type(have.type)} instead of {format_arrow_type(want.type)}"
+            have_type, want_type = format_arrow_type(have.type), format_arrow_type(want.type)
+            return f"column '{want.name}' is {have_type} instead of {want_type}"
     return None

@@ -24,7 +24,9 @@ _COLUMN_KEYS = frozenset(
     {"columns", "column", "cols", "col", "schema", "fields", "field", "types", "type"}
 )
 
-_HEADER_LINE = re.compile(r"--[ \t]*@(?P<key>[A-Za-z_][\w-]*)[ \t]*(?P<colon>:?)[ \t]*(?P<value>.*?)\s*$")
+_HEADER_LINE = re.compile(
+    r"--[ \t]*@(?P<key>[A-Za-z_][\w-]*)[ \t]*(?P<colon>:?)[ \t]*(?P<value>.*?)\s*$"
+)
 _ORDERING_KEY = re.compile(
     r'(?P<name>"(?:[^"]|"")+"|[^\s"]+)(?:\s+(?P<direction>asc|desc))?', re.IGNORECASE
 )
@@ -89,7 +91,8 @@ class _HeaderReader:
         self.diagnostics: list[Diagnostic] = []
 
     def report(self, make, span: Span, message: str, suggestion: str | None = None) -> None:
-        self.diagnostics.append(make(self.path, span, Code.INVALID_CONTRACT, message, suggestion=suggestion))
+        diagnostic = make(self.path, span, Code.INVALID_CONTRACT, message, suggestion=suggestion)
+        self.diagnostics.append(diagnostic)
 
     def line(self, match: re.Match[str]) -> None:
         key, key_span = match["key"], Span(*match.span("key"))

@@ -87,7 +87,7 @@ class _Scanner:
             start = self.pos
             if self.char() == '"':
                 self.pos = self.basic_string_end()
-                name = tomllib.loads(f"k = {self.text[start:self.pos]}")["k"]
+                name = tomllib.loads(f"k = {self.text[start : self.pos]}")["k"]
             elif self.char() == "'":
                 self.pos = self.text.index("'", start + 1) + 1
                 name = self.text[start + 1 : self.pos - 1]
@@ -132,7 +132,7 @@ class _Scanner:
         else:
             while self.char() and self.char() not in _BARE_VALUE_END:
                 self.pos += 1
-            return Span(start, len(self.text[: self.pos].rstrip()))
+            return Span(start, max(start, len(self.text[: self.pos].rstrip())))
         return Span(start, self.pos)
 
     def basic_string_end(self) -> int:

@@ -136,7 +136,7 @@ def parse_arrow_type(text: str) -> pa.DataType:
 
 
 def format_arrow_type(data_type: pa.DataType) -> str:
-    """The canonical spelling of ``data_type``: short names, ``list<T>`` without ``item:``."""
+    """The canonical spelling of ``data_type``: short names, list items without a name."""
     t = pa.types
     if t.is_float16(data_type):
         return "float16"
@@ -166,15 +166,12 @@ _LIST_NAMES = {pa.list_(pa.null()).id: "list", pa.large_list(pa.null()).id: "lar
 
 
 def _format_item(field: pa.Field) -> str:
-    """List items print bare unless their field carries information beyond the default."""
-    if field.name == "item" and field.nullable:
-        return format_arrow_type(field.type)
-    return _format_field(field)
+    """List items print without their name, which Arrow's type equality ignores."""
+    return format_arrow_type(field.type) + ("" if field.nullable else " not null")
 
 
 def _format_field(field: pa.Field) -> str:
-    not_null = "" if field.nullable else " not null"
-    return f"{field.name}: {format_arrow_type(field.type)}{not_null}"
+    return f"{field.name}: {_format_item(field)}"
 
 
 class _Parser:

@@ -43,6 +43,9 @@ def parse_query(path: Path, text: str) -> ParsedQuery:
     try:
         statements = parser.parse(tokens, text)
     except ParseError as failure:
+        first = tokens[0]
+        if first.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+            return ParsedQuery(None, (_not_a_query(path, first, _span(first)),))
         return ParsedQuery(None, tuple(_syntax_errors(path, text, failure)))
     except Exception as failure:  # sqlglot bug or unsupported construct: still a diagnostic
         return ParsedQuery(None, (error(path, _span(tokens[0]), Code.SYNTAX_ERROR,

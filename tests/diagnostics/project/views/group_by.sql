@@ -1,0 +1,2 @@
+SELECT user_id, status, sum(amount) AS total FROM orders GROUP BY user_id
+--              ^^^^^^ error[planning-error] column in SELECT must be in GROUP BY or an aggregate function: While expanding wildcard, column "orders.status" must appear in the GROUP BY clause or must be part of an aggregate function, currently only "orders.user_id, sum(orders.amount)" appears in the SELECT clause satisfies this requirement

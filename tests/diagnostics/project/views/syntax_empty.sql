@@ -1,0 +1,2 @@
+-- @description: a view with no query
+-- expect 1:1-1:1 error[syntax-error] empty view: write one query (SELECT, WITH or VALUES)

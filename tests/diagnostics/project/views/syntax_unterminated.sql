@@ -1,0 +1,2 @@
+SELECT id, 'open string FROM orders
+--         ^ error[syntax-error] unterminated string literal
