@@ -102,6 +102,7 @@ def _span(token: Token) -> Span:
     return Span(token.start, token.end + 1)
 
 
+_CLAUSES = frozenset({"WHERE", "HAVING", "QUALIFY", "GROUP", "ORDER", "LIMIT", "OFFSET", "JOIN", "WINDOW"})
 _REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
 
 
@@ -128,7 +129,9 @@ def _describe(description: str, highlight: str) -> str:
     near = f" near '{highlight}'" if highlight else " at the end of the query"
     required = _REQUIRED.match(description)
     if required:
-        return f"incomplete {required.group(2).upper()}: expected an expression{near}"
+        clause = required.group(2).upper()
+        where = f"incomplete {clause} clause: " if clause in _CLAUSES else ""
+        return f"{where}expected an expression{near}"
     if description.startswith("Expecting "):
         return f"expected '{description.removeprefix('Expecting ').strip()}'{near}"
     if description.startswith("Invalid expression / Unexpected token"):

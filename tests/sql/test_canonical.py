@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from viewls.analysis.view import parse_view
+
+
+def fingerprint(text: str) -> str:
+    return parse_view(Path("v.sql"), text).canonical.fingerprint
+
+
+BASE = "SELECT o.id, sum(o.amount) AS total FROM orders o WHERE o.status = 'paid' GROUP BY o.id"
+
+
+def test_stable_under_whitespace_comments_and_case():
+    variants = [
+        BASE,
+        "select O.ID, SUM(o.Amount) as TOTAL\n  from ORDERS o\n where o.status = 'paid'\n group by o.id",
+        "-- @description: metadata never changes the query\n" + BASE,
+        "SELECT /* inline */ o.id, sum(o.amount) AS total -- trailing\nFROM orders o WHERE o.status = 'paid' GROUP BY o.id",
+    ]
+    assert len({fingerprint(v) for v in variants}) == 1
+
+
+def test_changes_with_anything_datafusion_sees():
+    variants = [
+        BASE,
+        BASE.replace("'paid'", "'PAID'"),  # string literals keep their case
+        BASE.replace("o.id,", '"O".id,'),  # quoted identifiers keep their case
+        BASE.replace("sum", "avg"),
+        BASE + " ORDER BY o.id",
+    ]
+    assert len({fingerprint(v) for v in variants}) == len(variants)
+
+
+def test_canonical_sql_is_generated_from_the_normalized_ast():
+    parsed = parse_view(Path("v.sql"), "-- note\nSELECT A, \"B\" FROM T")
+    assert parsed.canonical.sql == 'SELECT a, "B" FROM t'
