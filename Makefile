@@ -13,7 +13,14 @@ SOURCES := pyproject.toml udf_native/Cargo.toml $(wildcard udf_native/src/*.rs)
 .PHONY: demo test bench install clean
 
 demo: $(STAMP)
+	@echo "== viewls check examples/shop: a clean project (14 views over 5 extracts)"
 	$(BIN)/viewls check examples/shop
+	@echo; echo "== viewls graph --format mermaid: derived dependencies"
+	$(BIN)/viewls graph --project examples/shop --format mermaid top_customers
+	@echo; echo "== viewls schema top_customers: a schema derived by planning, never declared"
+	$(BIN)/viewls schema top_customers --project examples/shop
+	@echo; echo "== viewls check examples/broken: one seeded error per view (exit 1 expected)"
+	-$(BIN)/viewls check examples/broken
 
 test: $(STAMP)
 	@# pytest exits 5 when no test was collected; that is not a failure.
