@@ -21,6 +21,7 @@ from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.view import Definition, analyse_view, parse_view
 from viewls.engine.functions import FunctionRegistry, builtin_registry
 from viewls.engine.planner import Planner
+from viewls.engine.session import create_session
 from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
 from viewls.project.discover import discover_views
@@ -269,7 +270,10 @@ def _extract_output(info: ExtractInfo) -> Output:
 
 
 def resolve_extracts(config: ProjectConfig) -> list[ExtractInfo]:
-    return [resolve_extract(config.root, extract, config.config_path) for extract in config.extracts]
+    """Extract schemas as the engine's own session reads them (e.g. Parquet strings as views)."""
+    context = create_session()
+    return [resolve_extract(config.root, extract, config.config_path, context=context)
+            for extract in config.extracts]
 
 
 def read_text(path: Path) -> str:

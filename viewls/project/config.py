@@ -35,6 +35,9 @@ _TOP_KEYS = ("project", "extracts")
 _PROJECT_KEYS = ("views", "output")
 _EXTRACT_KEYS = ("path", "format", "columns")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DOUBLE_STAR_MESSAGE = (
+    "'**' must be a whole path component (as in 'a/**/*.csv'), not part of a name"
+)
 _ERROR_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -103,6 +106,11 @@ def _syntax_error(config_path: Path, text: str, message: str) -> Diagnostic:
     end = offset + 1 if offset < len(text) and text[offset] != "\n" else offset
     reason = message[: match.start()] if match else message
     return error(config_path, Span(offset, end), Code.CONFIG_ERROR, f"invalid TOML: {reason}")
+
+
+def _misplaced_double_star(glob: str) -> bool:
+    """``**`` inside a name (``data/**.csv``): pathlib rejects it, and it is ambiguous."""
+    return any("**" in part and part != "**" for part in re.split(r"[/\\]", glob))
 
 
 def _dotted(path: KeyPath) -> str:
@@ -190,6 +198,8 @@ class _Checker:
         elif PurePath(glob).is_absolute():
             message = f"view glob '{glob}' must be relative to the project root"
             self.report(error, path, message, value=True)
+        elif _misplaced_double_star(glob):
+            self.report(error, path, _DOUBLE_STAR_MESSAGE, value=True)
         else:
             return True
         return False
@@ -272,6 +282,8 @@ class _Checker:
             self.wrong_type(path, entry["path"], "a file, directory or glob path")
         elif not entry["path"].strip():
             self.report(error, path, f"extract '{name}' has an empty 'path'", value=True)
+        elif _misplaced_double_star(entry["path"]):
+            self.report(error, path, _DOUBLE_STAR_MESSAGE, value=True)
         else:
             return entry["path"]
         return None

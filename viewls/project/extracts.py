@@ -67,7 +67,8 @@ def resolve_extract(
     if not files:
         resolver.no_data(declared)
     elif data_format is not None:
-        read = resolver.read_schema(files, data_format, context or SessionContext())
+        context = SessionContext() if context is None else context
+        read = resolver.read_schema(files, data_format, context)
         schema = declared if read is None else read
     return ExtractInfo(
         name=config.name,
@@ -219,7 +220,7 @@ class _Resolver:
 
     def consistent(self, files: list[Path], schemas: list[pa.Schema]) -> bool:
         first = schemas[0]
-        for file, schema in zip(files[1:], schemas[1:]):
+        for file, schema in zip(files[1:], schemas[1:], strict=True):
             difference = _schema_difference(first, schema)
             if difference:
                 message = (
@@ -260,7 +261,7 @@ def _schema_difference(expected: pa.Schema, actual: pa.Schema) -> str | None:
     """What differs between two files' columns (names and types; nullability aside)."""
     if expected.names != actual.names:
         return f"columns ({', '.join(actual.names)}) instead of ({', '.join(expected.names)})"
-    for want, have in zip(expected, actual):
+    for want, have in zip(expected, actual, strict=True):
         if want.type != have.type:
             have_type, want_type = format_arrow_type(have.type), format_arrow_type(want.type)
             return f"column '{want.name}' is {have_type} instead of {want_type}"

@@ -9,8 +9,8 @@ block and stops at the first line of SQL.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from viewls.diagnostics import Code, Diagnostic, error, warning

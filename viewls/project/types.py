@@ -101,7 +101,7 @@ _DECIMALS = {
     "decimal256": pa.decimal256,
 }
 
-
+# Which ``_Parser.parametric_*`` method reads each name's parameters.
 _PARAMETRIC_KIND = {
     "timestamp": "timestamp",
     "time32": "unit",
@@ -138,23 +138,14 @@ def parse_arrow_type(text: str) -> pa.DataType:
 def format_arrow_type(data_type: pa.DataType) -> str:
     """The canonical spelling of ``data_type``: short names, list items without a name."""
     t = pa.types
-    if t.is_float16(data_type):
-        return "float16"
-    if t.is_float32(data_type):
-        return "float32"
-    if t.is_float64(data_type):
-        return "float64"
-    if t.is_date32(data_type):
-        return "date32"
-    if t.is_date64(data_type):
-        return "date64"
+    if data_type in _SHORT_NAMES:
+        return _SHORT_NAMES[data_type]
     if t.is_list(data_type) or t.is_large_list(data_type):
         return f"{_LIST_NAMES[data_type.id]}<{_format_item(data_type.value_field)}>"
     if t.is_fixed_size_list(data_type):
         return f"fixed_size_list<{_format_item(data_type.value_field)}>[{data_type.list_size}]"
     if t.is_struct(data_type):
-        fields = ", ".join(_format_field(data_type.field(i)) for i in range(data_type.num_fields))
-        return f"struct<{fields}>"
+        return f"struct<{', '.join(_format_field(field) for field in data_type)}>"
     if t.is_map(data_type):
         sorted_suffix = ", keys_sorted" if data_type.keys_sorted else ""
         key, item = format_arrow_type(data_type.key_type), format_arrow_type(data_type.item_type)
@@ -162,6 +153,14 @@ def format_arrow_type(data_type: pa.DataType) -> str:
     return str(data_type)
 
 
+# Where pyarrow's own spelling differs from the name users write.
+_SHORT_NAMES = {
+    pa.float16(): "float16",
+    pa.float32(): "float32",
+    pa.float64(): "float64",
+    pa.date32(): "date32",
+    pa.date64(): "date64",
+}
 _LIST_NAMES = {pa.list_(pa.null()).id: "list", pa.large_list(pa.null()).id: "large_list"}
 
 
