@@ -20,11 +20,13 @@ from sqlglot import exp
 from viewls.diagnostics import Code, Diagnostic, error
 from viewls.engine.planner import PlanError
 from viewls.sql.dialect import DIALECT
-from viewls.sql.spans import name_span, node_span, token_span
+from viewls.sql.spans import close_parens, name_span, node_span, token_span
 from viewls.suggest import did_you_mean
 from viewls.text import LineIndex, Span
 
 MAX_ERRORS = 20
+# Errors about names survive neutralizing another error; errors about types may not.
+_NAME_CODES = frozenset({Code.UNKNOWN_COLUMN, Code.UNKNOWN_FUNCTION, Code.UNKNOWN_TABLE, Code.AMBIGUOUS_COLUMN})
 MAX_PROBES = 40
 
 Plan = Callable[[str], object]
@@ -51,10 +53,12 @@ def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, pl
             found.append(_parser_error(path, text, ast, message, plan))
             break
         finding = _classify(message, ast, text)
+        if neutral and finding.code not in _NAME_CODES:
+            break  # NULL in place of an earlier error changes types and grouping: stop trusting
         node = _confirm(finding, ast, message, plan)
         if neutral and (node is None or _touches(node, neutral)):
             break  # an artifact of an earlier neutralization, not an error of the user's
-        span = _span_of(node, finding.on_name) if node is not None else None
+        span = _span_of(node, finding.on_name, text) if node is not None else None
         if span is None:
             span = _fallback_span(ast)
         if (span, finding.code) not in seen:
@@ -93,6 +97,9 @@ def _confirm(finding: Finding, ast: exp.Expression, message: str, plan: Plan) ->
     return candidates[0]
 
 
+_NEUTRAL = "NULL"  # how DataFusion names a neutralized expression's column
+
+
 def _neutralize(node: exp.Expression) -> exp.Expression:
     null = exp.Null()
     if node.parent is not None:
@@ -113,10 +120,11 @@ def _ancestors(node: exp.Expression):
         parent = parent.parent
 
 
-def _span_of(node: exp.Expression, on_name: bool) -> Span | None:
+def _span_of(node: exp.Expression, on_name: bool, text: str) -> Span | None:
     if on_name:
         return name_span(node)
-    return node_span(node)
+    span = node_span(node)
+    return close_parens(text, span) if span is not None else None
 
 
 def _fallback_span(ast: exp.Expression) -> Span:
@@ -174,7 +182,10 @@ def _unknown_column(match: re.Match, ast: exp.Expression) -> Finding:
     written, hinted, valid = match.group(1), match.group(2), match.group(3)
     table, _, name = _unquote(written).rpartition(".")
     nodes = tuple(c for c in _columns(ast) if c.name == name and (not table or c.table == table))
-    choices = list(dict.fromkeys(_unquote(v.strip()).rpartition(".")[2] for v in valid.split(","))) if valid else []
+    choices = [c for c in dict.fromkeys(_unquote(v.strip()).rpartition(".")[2] for v in valid.split(","))
+               if c != _NEUTRAL] if valid else []
+    if hinted == _NEUTRAL:
+        hinted = None
     if hinted:
         suggestion = _unquote(hinted).rpartition(".")[2]
         suffix = f"; did you mean '{suggestion}'?"

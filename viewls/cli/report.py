@@ -31,21 +31,37 @@ class Located:
     end_line: int
     end_column: int
     source_line: str
+    # (relative path, line, column, message) of each related location.
+    related: tuple[tuple[str, int, int, str], ...] = ()
 
 
 def locate(root: Path, grouped: Mapping[Path, list[Diagnostic]], texts: Mapping[Path, str]) -> list[Located]:
+    indexes: dict[Path, LineIndex] = {}
+
+    def index_of(path: Path) -> LineIndex:
+        if path not in indexes:
+            indexes[path] = LineIndex(texts.get(path, ""))
+        return indexes[path]
+
     located = []
     for path, diagnostics in grouped.items():
         text = texts.get(path, "")
-        index = LineIndex(text)
+        index = index_of(path)
         shown = _relative(root, path)
         for diagnostic in diagnostics:
             line, column = index.position(diagnostic.span.start)
             end_line, end_column = index.position(diagnostic.span.end)
             span = index.line_span(line) if line < index.line_count else None
             source = text[span.start:span.end] if span else ""
-            located.append(Located(diagnostic, shown, line + 1, column + 1, end_line + 1, end_column + 1, source))
+            related = tuple((_relative(root, r.path), *_one_based(index_of(r.path).position(r.span.start)), r.message)
+                            for r in diagnostic.related)
+            located.append(Located(diagnostic, shown, line + 1, column + 1, end_line + 1, end_column + 1,
+                                   source, related))
     return located
+
+
+def _one_based(position: tuple[int, int]) -> tuple[int, int]:
+    return position[0] + 1, position[1] + 1
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -78,8 +94,8 @@ def render_text(located: list[Located], totals: dict, color: bool = False) -> st
             width = item.end_column - item.column if item.end_line == item.line else len(item.source_line) - item.column + 1
             caret = " " * (len(gutter) - 2) + "| " + " " * (item.column - 1) + "^" * max(width, 1)
             out += [gutter + item.source_line.expandtabs(1), paint.severity_color(d.severity, caret)]
-        for related in d.related:
-            out.append(f"      note: {related.message} ({related.path.name})")
+        for path, line, column, message in item.related:
+            out.append(f"      note: {path}:{line}:{column}: {message}")
         if d.suggestion:
             out.append(f"      help: replace with '{d.suggestion}'")
     out.append(_totals_line(totals))
@@ -106,8 +122,9 @@ def render_json(located: list[Located], totals: dict) -> str:
                  "severity": d.severity.label, "code": str(d.code), "message": d.message}
         if d.suggestion is not None:
             entry["suggestion"] = d.suggestion
-        if d.related:
-            entry["related"] = [{"path": r.path.as_posix(), "message": r.message} for r in d.related]
+        if item.related:
+            entry["related"] = [{"path": path, "line": line, "column": column, "message": message}
+                                for path, line, column, message in item.related]
         diagnostics.append(entry)
     return json.dumps({"diagnostics": diagnostics, "summary": totals}, indent=2) + "\n"
 

@@ -3,30 +3,44 @@
 DataFusion parses SQL with sqlparser-rs (Generic dialect, PostgreSQL-like), so this dialect
 reuses sqlglot's Postgres tokenizer and parser. The text handed to DataFusion is generated
 from the AST, so the contract is: for any query DataFusion plans, generating it back from its
-parse must plan to the identical schema.
+parse must plan to the identical schema, and DataFusion names unaliased columns after the
+expression as written (`date_trunc(Utf8("month"),t.ts)`), so generation must write calls back
+the way the user wrote them.
 
 sqlglot is installed compiled (sqlglotc): its Parser and Generator classes cannot be
-subclassed from Python. The parser is therefore Postgres' as is, and the generator is
-Postgres' with its dispatch table swapped for one that writes DataFusion.
+subclassed from Python. The parser is therefore Postgres' as is, steered only through the
+tokens it is given, and the generator is Postgres' with its dispatch table swapped for one
+that writes DataFusion.
 """
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError
 from sqlglot.parsers.postgres import PostgresParser
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import Token, TokenType
 
 NAME_META_KEY = "datafusion_name"
 """Meta key under which the parser records a typed function's name as written."""
+
+# Calls whose typed parse loses what DataFusion sees (date_trunc upper-cases its unit and
+# turns a column unit into a literal, to_date/to_timestamp keep one format of many,
+# generate_series(n) does not parse), so they are parsed as anonymous calls.
+_VERBATIM = frozenset({"DATE_TRUNC", "TO_DATE", "TO_TIMESTAMP", "GENERATE_SERIES"})
+_VERBATIM_CALL = re.compile(r"\b(?:date_trunc|to_date|to_timestamp|generate_series)\s*\(", re.I)
+# sqlglot reads DataFusion's MAP {k: v} literal as a struct, dropping the MAP.
+_MAP_LITERAL = re.compile(r"\bmap\s*\{", re.I)
 
 
 class DataFusion(Postgres):
     ORIGINAL_NAME_META_KEY = NAME_META_KEY
     # Unquoted identifiers are lowercased with Rust's Unicode-aware to_lowercase.
     ASCII_ONLY_NORMALIZATION = False
-    # Function names are written as the user spelled them: DataFusion folds unquoted scalar
-    # function names itself, but looks table functions up verbatim.
+    # Function names are written as spelled: DataFusion folds unquoted scalar function names
+    # itself but looks table functions up verbatim, and names columns after the spelling.
     NORMALIZE_FUNCTIONS = False
     # Format strings are chrono's (%Y-%m-%d) and must reach DataFusion untranslated.
     TIME_MAPPING: dict[str, str] = {}
@@ -40,10 +54,53 @@ class DataFusion(Postgres):
         # FLOAT is single precision in DataFusion, not an alias of DOUBLE as in Postgres.
         KEYWORDS.pop("FLOAT")
 
+    def parse(self, sql: str, **opts) -> list[exp.Expr | None]:
+        if not (_VERBATIM_CALL.search(sql) or _MAP_LITERAL.search(sql)):
+            return super().parse(sql, **opts)
+        tokens = self.tokenize(sql)
+        marked = _mark_verbatim_calls(tokens)
+        expressions = self.parser(**opts).parse(tokens, sql)
+        if marked:
+            for expression in expressions:
+                for node in expression.find_all(exp.Anonymous) if expression else ():
+                    if node.comments and exp.SQLGLOT_ANONYMOUS in node.comments:
+                        node.comments.remove(exp.SQLGLOT_ANONYMOUS)
+        return expressions
+
     def generator(self, **opts):
         generator = super().generator(**opts)
         generator._dispatch = _DISPATCH
         return generator
+
+
+def _mark_verbatim_calls(tokens: list[Token]) -> bool:
+    """Tags the closing parenthesis of each _VERBATIM call with sqlglot's comment that makes
+    the parser build an anonymous call; rejects MAP literals. Returns whether it tagged."""
+    marked = False
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        if token.token_type == TokenType.MAP and following.token_type == TokenType.L_BRACE:
+            message = "MAP {...} literals are not supported; write map([keys...], [values...])"
+            raise ParseError.new(
+                message, message, token.line, token.col, highlight=token.text
+            )
+        if (
+            following.token_type != TokenType.L_PAREN
+            or token.text.upper() not in _VERBATIM
+            or (i and tokens[i - 1].token_type == TokenType.DOT)
+        ):
+            continue
+        depth = 0
+        for closing in tokens[i + 1 :]:
+            if closing.token_type == TokenType.L_PAREN:
+                depth += 1
+            elif closing.token_type == TokenType.R_PAREN:
+                depth -= 1
+                if not depth:
+                    closing.comments.append(exp.SQLGLOT_ANONYMOUS)
+                    marked = True
+                    break
+    return marked
 
 
 def _positional_names() -> frozenset[str]:
@@ -60,13 +117,26 @@ def _positional_names() -> frozenset[str]:
 
 _POSITIONAL = _positional_names()
 
+# Call arguments, in call order, of typed nodes whose builder reorders or rewrites them.
+_CALL_ARGS = {
+    "LOG2": lambda e: [e.expression],
+    "LOG10": lambda e: [e.expression],
+    "TO_HEX": lambda e: [e.this],
+    "UUID": lambda e: [],
+    "ARRAY_CAT": lambda e: [e.this, *e.expressions],
+    "ARRAY_CONCAT": lambda e: [e.this, *e.expressions],
+}
+
 
 def _as_written(default):
     def sql(generator, expression: exp.Func) -> str:
-        name = expression.meta_get(NAME_META_KEY) if expression._meta else None
-        if name and name.upper() in _POSITIONAL:
+        name = expression.meta_get(NAME_META_KEY)
+        key = name.upper() if name else None
+        if key in _POSITIONAL:
             return generator.function_fallback_sql(expression)
-        return default(generator, expression) if default else generator.function_fallback_sql(expression)
+        if key in _CALL_ARGS:
+            return generator.func(name, *_CALL_ARGS[key](expression))
+        return default(generator, expression)
 
     return sql
 
@@ -81,26 +151,51 @@ _TYPES = {
     exp.DType.DOUBLE: "DOUBLE",
 }
 
+# Negated predicates are written infix (`x NOT IN (...)`), the form DataFusion names them by.
+_NEGATED = {
+    exp.In: (" IN ", " NOT IN "),
+    exp.Between: (" BETWEEN ", " NOT BETWEEN "),
+    exp.SimilarTo: (" SIMILAR TO ", " NOT SIMILAR TO "),
+    exp.RegexpLike: (" ~ ", " !~ "),
+    exp.RegexpILike: (" ~* ", " !~* "),
+    exp.Is: (" IS ", " IS NOT "),
+}
+
 
 def _build_dispatch() -> dict:
     base = Postgres().generator()._dispatch
     datatype_sql = base[exp.DataType]
+    not_sql = base[exp.Not]
 
     def datatype(generator, expression: exp.DataType) -> str:
         name = _TYPES.get(expression.this)
         return name if name and not expression.expressions else datatype_sql(generator, expression)
 
-    dispatch = dict(base)
-    for name in _POSITIONAL:
-        cls = PostgresParser.FUNCTIONS[name].__self__
-        dispatch[cls] = _as_written(base.get(cls))
+    def negation(generator, expression: exp.Not) -> str:
+        inner = expression.this
+        ops = _NEGATED.get(type(inner))
+        if ops:
+            head = generator.sql(inner, "this")
+            rest = generator.sql(inner)[len(head) :]
+            if rest.startswith(ops[0]):
+                return f"{head}{ops[1]}{rest[len(ops[0]) :]}"
+        return not_sql(generator, expression)
+
+    typed = {PostgresParser.FUNCTIONS[name].__self__ for name in _POSITIONAL}
+    typed |= {exp.Log, exp.Hex, exp.Uuid, exp.ArrayConcat}
+    dispatch = {**base, **{cls: _as_written(base.get(cls) or _fallback) for cls in typed}}
     dispatch.update(
         {
             exp.DataType: datatype,
+            exp.Not: negation,
             exp.BitwiseXor: lambda self, e: self.binary(e, "^"),
         }
     )
     return dispatch
+
+
+def _fallback(generator, expression: exp.Func) -> str:
+    return generator.function_fallback_sql(expression)
 
 
 _DISPATCH = _build_dispatch()

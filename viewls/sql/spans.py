@@ -42,3 +42,32 @@ def name_span(node: exp.Expression) -> Span | None:
         if span is not None:
             return span
     return token_span(node) or node_span(node)
+
+
+def close_parens(text: str, span: Span) -> Span:
+    """Extend ``span`` over the closing parentheses its text leaves open.
+
+    sqlglot keeps no position for ``)``, so a call's positioned tokens end at its last
+    argument; the user expects the whole call, parenthesis included.
+    """
+    depth = 0
+    quote = None
+    for ch in text[span.start:span.end]:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+    end = span.end
+    while depth > 0:
+        next_end = end
+        while next_end < len(text) and text[next_end].isspace():
+            next_end += 1
+        if next_end >= len(text) or text[next_end] != ")":
+            break
+        end = next_end + 1
+        depth -= 1
+    return Span(span.start, end)
