@@ -125,3 +125,14 @@ def test_snapshots_are_immutable_across_edits(workspace):
     host.apply_change(path, "SELECT id, amount FROM orders")
     assert before.view("v0").schema.names == ["id"]
     assert host.snapshot().view("v0").schema.names == ["id", "amount"]
+
+
+def test_unreadable_config_blocks_views_instead_of_failing_them(workspace):
+    path = workspace.path("v0.sql")
+    host = workspace.host({path: "SELECT id FROM orders"})
+    snapshot = host.set_config("[extracts.orders\npath = 1", [])
+    (diagnostic,) = snapshot.view("v0").diagnostics
+    assert diagnostic.code == "upstream-error" and not diagnostic.is_error
+    assert diagnostic.related[0].path.name == "viewls.toml"
+    restored = host.set_config(workspace.config_text, workspace.extracts)
+    assert restored.view("v0").diagnostics == ()

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.view import Definition, analyse_view, parse_view
+from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, builtin_registry
 from viewls.engine.planner import Planner
 from viewls.engine.session import create_session
@@ -89,9 +90,12 @@ class AnalysisHost:
 
     def set_config(self, config_text: str, extracts: Iterable[ExtractInfo]) -> Snapshot:
         """New ``viewls.toml`` text and the extracts it resolves to."""
+        was_readable = self._config.readable
         self._config = load_config(self.root, config_text)
         changed = self._set_extracts(extracts)
-        self._rebuild(set(), changed)
+        # Every view's unknown tables read differently once the config is (un)readable.
+        touched = set(self._parsed) if was_readable != self._config.readable else set()
+        self._rebuild(touched, changed)
         return self.snapshot()
 
     # --- bookkeeping --------------------------------------------------------------------
@@ -235,6 +239,10 @@ class _Env:
     def cycle(self, name: str) -> list[str] | None:
         graph = self._host._graph
         return graph.cycle_through(name) if name in graph.cyclic else None
+
+    def config_failure(self) -> Diagnostic | None:
+        config = self._host._config
+        return None if config.readable else config.diagnostics[0]
 
     def shadowing(self, view: ParsedView) -> Definition | None:
         host = self._host

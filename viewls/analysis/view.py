@@ -61,6 +61,8 @@ class Environment(Protocol):
 
     def cycle(self, name: str) -> list[str] | None: ...
 
+    def config_failure(self) -> Diagnostic | None: ...
+
     def shadowing(self, view: ParsedView) -> Definition | None: ...
 
 
@@ -78,8 +80,14 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
     def done(state: State, schema: pa.Schema | None = None) -> ViewAnalysis:
         return _result(parsed, dependencies, required_udfs, state, schema, diagnostics)
 
-    unknown = [_unknown_table(parsed, ref, env) for ref in lineage.tables
-               if ref.qualifier or not env.is_bound(ref.name)]
+    missing = [ref for ref in lineage.tables if ref.qualifier or not env.is_bound(ref.name)]
+    config_failure = env.config_failure() if missing else None
+    if config_failure is not None:
+        diagnostics.append(hint(parsed.path, missing[0].span, Code.UPSTREAM_ERROR,
+                                f"cannot resolve '{missing[0].name}' while viewls.toml is not valid TOML",
+                                related=(Related(config_failure.path, config_failure.span, config_failure.message),)))
+        return done(State.BLOCKED)
+    unknown = [_unknown_table(parsed, ref, env) for ref in missing]
     if unknown:
         diagnostics.extend(unknown)
         return done(State.ERROR)

@@ -70,6 +70,8 @@ class ProjectConfig:
     output: str
     extracts: tuple[ExtractConfig, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # False when the text is not TOML at all: no extract is known, so none is missing.
+    readable: bool = True
 
     def extract(self, name: str) -> ExtractConfig | None:
         return next((extract for extract in self.extracts if extract.name == name), None)
@@ -82,7 +84,7 @@ def load_config(root: Path, text: str) -> ProjectConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         diagnostics = (_syntax_error(config_path, text, str(exc)),)
-        return ProjectConfig(root, config_path, DEFAULT_VIEWS, DEFAULT_OUTPUT, (), diagnostics)
+        return ProjectConfig(root, config_path, DEFAULT_VIEWS, DEFAULT_OUTPUT, (), diagnostics, readable=False)
     checker = _Checker(config_path, locate_keys(text))
     checker.unknown_keys(document, (), _TOP_KEYS)
     project = checker.table(document, ("project",))

@@ -15,11 +15,11 @@ that writes DataFusion.
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError
+from sqlglot.generators.postgres import PostgresGenerator
 from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.tokens import Token, TokenType
 
@@ -29,16 +29,11 @@ NAME_META_KEY = "datafusion_name"
 # Calls whose typed parse loses what DataFusion sees (date_trunc upper-cases its unit and
 # turns a column unit into a literal, to_date/to_timestamp keep one format of many,
 # generate_series(n) does not parse), so they are parsed as anonymous calls.
-_VERBATIM = frozenset({"DATE_TRUNC", "TO_DATE", "TO_TIMESTAMP", "GENERATE_SERIES"})
-_VERBATIM_CALL = re.compile(r"\b(?:date_trunc|to_date|to_timestamp|generate_series)\s*\(", re.I)
-# sqlglot reads DataFusion's MAP {k: v} literal as a struct, dropping the MAP.
-_MAP_LITERAL = re.compile(r"\bmap\s*\{", re.I)
+_VERBATIM = ("date_trunc", "to_date", "to_timestamp", "generate_series")
 
 
 class DataFusion(Postgres):
     ORIGINAL_NAME_META_KEY = NAME_META_KEY
-    # Unquoted identifiers are lowercased with Rust's Unicode-aware to_lowercase.
-    ASCII_ONLY_NORMALIZATION = False
     # Function names are written as spelled: DataFusion folds unquoted scalar function names
     # itself but looks table functions up verbatim, and names columns after the spelling.
     NORMALIZE_FUNCTIONS = False
@@ -46,6 +41,7 @@ class DataFusion(Postgres):
     TIME_MAPPING: dict[str, str] = {}
 
     class Tokenizer(Postgres.Tokenizer):
+        IDENTIFIERS = ['"', "`"]
         KEYWORDS = {
             **Postgres.Tokenizer.KEYWORDS,
             # `^` is bitwise xor in DataFusion; Postgres' parser reads HASH as xor.
@@ -55,14 +51,16 @@ class DataFusion(Postgres):
         KEYWORDS.pop("FLOAT")
 
     def parse(self, sql: str, **opts) -> list[exp.Expr | None]:
-        if not (_VERBATIM_CALL.search(sql) or _MAP_LITERAL.search(sql)):
+        # Substring tests keep the common case as fast as plain sqlglot; `{` catches MAP {.
+        lowered = sql.lower()
+        if "{" not in sql and not any(name in lowered for name in _VERBATIM):
             return super().parse(sql, **opts)
         tokens = self.tokenize(sql)
         marked = _mark_verbatim_calls(tokens)
         expressions = self.parser(**opts).parse(tokens, sql)
         if marked:
             for expression in expressions:
-                for node in expression.find_all(exp.Anonymous) if expression else ():
+                for node in expression.walk() if expression else ():
                     if node.comments and exp.SQLGLOT_ANONYMOUS in node.comments:
                         node.comments.remove(exp.SQLGLOT_ANONYMOUS)
         return expressions
@@ -79,14 +77,13 @@ def _mark_verbatim_calls(tokens: list[Token]) -> bool:
     marked = False
     for i, token in enumerate(tokens[:-1]):
         following = tokens[i + 1]
+        # sqlglot reads DataFusion's MAP {k: v} literal as a struct, dropping the MAP.
         if token.token_type == TokenType.MAP and following.token_type == TokenType.L_BRACE:
             message = "MAP {...} literals are not supported; write map([keys...], [values...])"
-            raise ParseError.new(
-                message, message, token.line, token.col, highlight=token.text
-            )
+            raise ParseError.new(message, message, token.line, token.col, highlight=token.text)
         if (
             following.token_type != TokenType.L_PAREN
-            or token.text.upper() not in _VERBATIM
+            or token.text.lower() not in _VERBATIM
             or (i and tokens[i - 1].token_type == TokenType.DOT)
         ):
             continue
@@ -147,8 +144,6 @@ _TYPES = {
     exp.DType.USMALLINT: "SMALLINT UNSIGNED",
     exp.DType.UINT: "INT UNSIGNED",
     exp.DType.UBIGINT: "BIGINT UNSIGNED",
-    exp.DType.FLOAT: "FLOAT",
-    exp.DType.DOUBLE: "DOUBLE",
 }
 
 # Negated predicates are written infix (`x NOT IN (...)`), the form DataFusion names them by.
@@ -164,6 +159,7 @@ _NEGATED = {
 
 def _build_dispatch() -> dict:
     base = Postgres().generator()._dispatch
+    generic = Dialect().generator()._dispatch
     datatype_sql = base[exp.DataType]
     not_sql = base[exp.Not]
 
@@ -174,7 +170,8 @@ def _build_dispatch() -> dict:
     def negation(generator, expression: exp.Not) -> str:
         inner = expression.this
         ops = _NEGATED.get(type(inner))
-        if ops:
+        # `x IS NOT NULL` parses to its own node, so NOT over IS NULL was written prefix.
+        if ops and not (isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null)):
             head = generator.sql(inner, "this")
             rest = generator.sql(inner)[len(head) :]
             if rest.startswith(ops[0]):
@@ -183,19 +180,22 @@ def _build_dispatch() -> dict:
 
     typed = {PostgresParser.FUNCTIONS[name].__self__ for name in _POSITIONAL}
     typed |= {exp.Log, exp.Hex, exp.Uuid, exp.ArrayConcat}
-    dispatch = {**base, **{cls: _as_written(base.get(cls) or _fallback) for cls in typed}}
+    fallback = PostgresGenerator.function_fallback_sql
+    dispatch = {**base, **{cls: _as_written(base.get(cls) or fallback) for cls in typed}}
     dispatch.update(
         {
             exp.DataType: datatype,
             exp.Not: negation,
             exp.BitwiseXor: lambda self, e: self.binary(e, "^"),
+            # Postgres rewrites semi/anti joins into EXISTS, TRY_CAST into CAST and drops
+            # IGNORE NULLS; DataFusion has them all.
+            **{
+                cls: generic[cls]
+                for cls in (exp.Select, exp.TryCast, exp.IgnoreNulls, exp.RespectNulls)
+            },
         }
     )
     return dispatch
-
-
-def _fallback(generator, expression: exp.Func) -> str:
-    return generator.function_fallback_sql(expression)
 
 
 _DISPATCH = _build_dispatch()
