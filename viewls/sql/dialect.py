@@ -5,7 +5,7 @@ reuses sqlglot's Postgres tokenizer and parser. The text handed to DataFusion is
 from the AST, so the contract is: for any query DataFusion plans, generating it back from its
 parse must plan to the identical schema, and DataFusion names unaliased columns after the
 expression as written (`date_trunc(Utf8("month"),t.ts)`), so generation must write calls back
-the way the user wrote them.
+the way the user wrote them, up to the case of unquoted names.
 
 sqlglot is installed compiled (sqlglotc): its Parser and Generator classes cannot be
 subclassed from Python. The parser is therefore Postgres' as is, steered only through the
@@ -34,9 +34,9 @@ _VERBATIM = ("date_trunc", "to_date", "to_timestamp", "generate_series")
 
 class DataFusion(Postgres):
     ORIGINAL_NAME_META_KEY = NAME_META_KEY
-    # Function names are written as spelled: DataFusion folds unquoted scalar function names
-    # itself but looks table functions up verbatim, and names columns after the spelling.
-    NORMALIZE_FUNCTIONS = False
+    # DataFusion folds unquoted function names to lowercase (quoted ones are kept, see
+    # _DISPATCH), so lowercase output keeps fingerprints stable under case.
+    NORMALIZE_FUNCTIONS = "lower"
     # Format strings are chrono's (%Y-%m-%d) and must reach DataFusion untranslated.
     TIME_MAPPING: dict[str, str] = {}
 
@@ -162,6 +162,14 @@ def _build_dispatch() -> dict:
     generic = Dialect().generator()._dispatch
     datatype_sql = base[exp.DataType]
     not_sql = base[exp.Not]
+    anonymous_sql = base[exp.Anonymous]
+
+    def anonymous(generator, expression: exp.Anonymous) -> str:
+        if isinstance(expression.this, exp.Identifier):  # "MyUdf"(x) is case-sensitive
+            return generator.func(
+                generator.sql(expression, "this"), *expression.expressions, normalize=False
+            )
+        return anonymous_sql(generator, expression)
 
     def datatype(generator, expression: exp.DataType) -> str:
         name = _TYPES.get(expression.this)
@@ -184,6 +192,7 @@ def _build_dispatch() -> dict:
     dispatch = {**base, **{cls: _as_written(base.get(cls) or fallback) for cls in typed}}
     dispatch.update(
         {
+            exp.Anonymous: anonymous,
             exp.DataType: datatype,
             exp.Not: negation,
             exp.BitwiseXor: lambda self, e: self.binary(e, "^"),
