@@ -41,14 +41,15 @@ class AnalysisHost:
         self._files: dict[Path, ViewAnalysis] = {}
         self._owner: dict[str, Path] = {}  # view name -> the file that owns it
         self._outputs: dict[str, Output] = {}  # every bound name (extract or view)
-        self._referrers: dict[str, set[Path]] = defaultdict(set)
+        self._referrers: dict[str, set[Path]] = defaultdict(set)  # name -> files reading it
+        self._by_name: dict[str, set[Path]] = defaultdict(set)  # name -> files defining it
         self._graph = DependencyGraph((), ())
         self._rank: dict[str, int] = {}
         self._snapshot: Snapshot | None = None
         self._set_extracts(extracts)
         for path, text in views.items():
             self._parse(path, text)
-        self._rebuild(set(self._parsed), set(self._extracts))
+        self._rebuild(set(self._parsed), set(self._extracts), structural=True)
 
     # --- construction from disk ---------------------------------------------------------
 
@@ -72,20 +73,23 @@ class AnalysisHost:
         return self.apply_changes({path: text})
 
     def apply_changes(self, changes: Mapping[Path, str | None]) -> Snapshot:
-        touched = set()
+        touched: set[Path] = set()
+        structural = False  # files came or went, or dependencies changed
         for path, text in changes.items():
             old = self._parsed.get(path)
             if text is None:
                 if old is not None:
                     self._forget(path)
                     touched.add(path)
+                    structural = True
             elif old is None or old.text != text:
                 if old is not None:
                     self._unindex(old)
-                self._parse(path, text)
+                new = self._parse(path, text)
                 touched.add(path)
+                structural = structural or old is None or old.dependencies != new.dependencies
         if touched:
-            self._rebuild(touched, set())
+            self._rebuild(touched, set(), structural)
         return self.snapshot()
 
     def set_config(self, config_text: str, extracts: Iterable[ExtractInfo]) -> Snapshot:
@@ -95,18 +99,21 @@ class AnalysisHost:
         changed = self._set_extracts(extracts)
         # Every view's unknown tables read differently once the config is (un)readable.
         touched = set(self._parsed) if was_readable != self._config.readable else set()
-        self._rebuild(touched, changed)
+        self._rebuild(touched, changed, structural=True)
         return self.snapshot()
 
     # --- bookkeeping --------------------------------------------------------------------
 
-    def _parse(self, path: Path, text: str) -> None:
+    def _parse(self, path: Path, text: str) -> ParsedView:
         parsed = parse_view(path, text)
         self._parsed[path] = parsed
+        self._by_name[parsed.name].add(path)
         for name in parsed.dependencies:
             self._referrers[name].add(path)
+        return parsed
 
     def _unindex(self, parsed: ParsedView) -> None:
+        self._by_name[parsed.name].discard(parsed.path)
         for name in parsed.dependencies:
             self._referrers[name].discard(parsed.path)
 
@@ -127,26 +134,22 @@ class AnalysisHost:
 
     # --- the incremental core -----------------------------------------------------------
 
-    def _rebuild(self, touched: set[Path], changed_names: set[str]) -> None:
-        """Re-bind names, rebuild the graph if its shape changed, then re-analyse what is dirty."""
-        old_owner = self._owner
-        self._owner = _owners(self._parsed, self._extracts)
-        changed_names |= {n for n in set(old_owner) | set(self._owner) if old_owner.get(n) != self._owner.get(n)}
-        old_cyclic = self._graph.cyclic
-        self._graph = DependencyGraph(
-            [*self._extracts, *self._owner],
-            [(dep, name) for name, path in self._owner.items() for dep in self._parsed[path].dependencies])
-        self._rank = {name: i for i, name in enumerate(self._graph.order())}
-        dirty = set(touched) & set(self._parsed)
-        for name in changed_names | (old_cyclic ^ self._graph.cyclic):
-            dirty |= {p for p in self._referrers.get(name, ()) if p in self._parsed}
-            owner = self._owner.get(name)
-            if owner is not None:
-                dirty.add(owner)
-            dirty |= {p for p, v in self._parsed.items() if v.name == name}
+    def _rebuild(self, touched: set[Path], changed_names: set[str], structural: bool) -> None:
+        """Re-bind names and rebuild the graph if its shape changed, then re-analyse what is dirty."""
+        if structural:
+            old_owner, old_cyclic = self._owner, self._graph.cyclic
+            self._owner = _owners(self._parsed, self._extracts)
+            self._graph = DependencyGraph(
+                [*self._extracts, *self._owner],
+                [(dep, name) for name, path in self._owner.items() for dep in self._parsed[path].dependencies])
+            self._rank = {name: i for i, name in enumerate(self._graph.order())}
+            changed_names |= {n for n in old_owner.keys() | self._owner.keys() if old_owner.get(n) != self._owner.get(n)}
+            changed_names |= old_cyclic ^ self._graph.cyclic
+        dirty = {p for p in touched if p in self._parsed}
         for name in changed_names:
+            dirty |= self._referrers.get(name, set()) | self._by_name.get(name, set())
             self._refresh_extract(name)
-        self._analyse(dirty)
+        self._analyse(dirty & self._parsed.keys())
         self._snapshot = None
 
     def _refresh_extract(self, name: str) -> None:

@@ -27,12 +27,16 @@ class State(Enum):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ParsedView:
-    """Everything derived from one view file's text alone."""
+    """Everything derived from one view file's text alone.
+
+    The AST itself is not kept: it is large (thousands of views would hold hundreds of
+    megabytes), and everything analysis needs is derived from it here. Code that needs
+    the tree (locating an error, an editor feature) re-parses the text on demand.
+    """
 
     path: Path
     name: str
     text: str
-    ast: exp.Expression | None
     metadata: ViewMetadata
     lineage: Lineage | None
     canonical: Canonical | None
@@ -41,6 +45,14 @@ class ParsedView:
     @property
     def dependencies(self) -> frozenset[str]:
         return self.lineage.dependencies if self.lineage is not None else frozenset()
+
+    def syntax_tree(self) -> exp.Expression | None:
+        """A fresh normalized AST of the query, as analysis saw it."""
+        from viewls.sql.canonical import normalize
+        from viewls.sql.parse import parse_query
+
+        ast = parse_query(self.path, self.text).ast
+        return normalize(ast) if ast is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,7 @@ class Finding:
 
 
 def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, plan: Plan) -> list[Diagnostic]:
-    """Diagnostics for every error DataFusion finds, each at its token."""
-    ast = ast.copy()  # neutralizing mutates; the snapshot's AST stays untouched
+    """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed."""
     found: list[Diagnostic] = []
     seen: set[tuple[Span, Code]] = set()
     neutral: list[exp.Expression] = []

@@ -30,12 +30,12 @@ from viewls.text import Span
 def parse_view(path: Path, text: str) -> ParsedView:
     metadata = parse_metadata(path, text)
     query = parse_query(path, text)
-    ast = lineage = canonical = None
+    lineage = canonical = None
     if query.ast is not None:
         ast = normalize(query.ast)
         lineage = extract_lineage(ast, text)
-        canonical = canonicalize(ast)
-    return ParsedView(path, path.stem, text, ast, metadata, lineage, canonical,
+        canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
+    return ParsedView(path, path.stem, text, metadata, lineage, canonical,
                       query.diagnostics + metadata.diagnostics)
 
 
@@ -104,8 +104,8 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
     except PlanError as failure:
         diagnostics.extend(_unknown_functions(parsed, env))
         known = {(d.span, d.code) for d in diagnostics}
-        diagnostics.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.ast, str(failure),
-                                                      env.planner.plan)
+        diagnostics.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.syntax_tree(),
+                                                      str(failure), env.planner.plan)
                            if (d.span, d.code) not in known)
         return done(State.ERROR)
     diagnostics.extend(_contract(parsed, schema))

@@ -7,7 +7,7 @@ session can call, with signatures and documentation.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from viewls.engine.session import create_session, sql_options
@@ -37,16 +37,16 @@ class FunctionInfo:
 @dataclass(frozen=True)
 class FunctionRegistry:
     functions: dict[str, FunctionInfo]
+    udfs: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "udfs", frozenset(n for n, f in self.functions.items() if f.origin == "udf"))
 
     def __contains__(self, name: str) -> bool:
         return name in self.functions
 
     def get(self, name: str) -> FunctionInfo | None:
         return self.functions.get(name)
-
-    @property
-    def udfs(self) -> frozenset[str]:
-        return frozenset(n for n, f in self.functions.items() if f.origin == "udf")
 
 
 _ROUTINES = """

@@ -29,8 +29,12 @@ def normalize(ast: exp.Expression) -> exp.Expression:
 
 
 def canonicalize(ast: exp.Expression) -> Canonical:
-    """The SQL handed to DataFusion and its fingerprint; ``ast`` must be normalized."""
-    sql = DIALECT.generate(ast, comments=False)
+    """The SQL handed to DataFusion and its fingerprint; ``ast`` must be normalized.
+
+    Generation may rewrite ``ast`` in place (it skips sqlglot's defensive deep copy,
+    which costs more than the generation itself): derive everything else first.
+    """
+    sql = DIALECT.generate(ast, copy=False, comments=False)
     return Canonical(sql, fingerprint(sql))
 
 

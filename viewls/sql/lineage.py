@@ -66,52 +66,55 @@ def extract_lineage(ast: exp.Expression, text: str) -> Lineage:
     functions: list[FunctionRef] = []
     columns: list[ColumnRef] = []
     ctes: list[CteDef] = []
-    # Explicit stack: long AND chains or UNIONs nest deeper than Python's recursion limit.
-    stack: list[tuple[exp.Expression, frozenset[str]]] = [(ast, frozenset())]
-    while stack:
-        node, visible = stack.pop()
-        with_ = node.args.get("with_")
-        if with_ is not None:
-            visible = _push_ctes(with_, visible, stack, ctes)
-        if isinstance(node, exp.Table):
-            ref = _table_ref(node, visible)
-            if ref is not None:
-                tables.append(ref)
-        elif isinstance(node, exp.Column):
-            span = name_span(node)
-            if span is not None and not isinstance(node.this, exp.Star):
-                columns.append(ColumnRef(node.name, node.table, span))
+    for node in ast.walk():
+        if isinstance(node, exp.Column):
+            if not isinstance(node.this, exp.Star):
+                span = name_span(node)
+                if span is not None:
+                    columns.append(ColumnRef(node.name, node.table, span))
         elif isinstance(node, exp.Func):
             ref = _function_ref(node, text)
             if ref is not None:
                 functions.append(ref)
-        for key, value in node.args.items():
-            if key == "with_" or value is None:
-                continue
-            if isinstance(value, exp.Expression):
-                stack.append((value, visible))
-            elif isinstance(value, list):
-                stack.extend((item, visible) for item in value if isinstance(item, exp.Expression))
+        elif isinstance(node, exp.Table):
+            ref = _table_ref(node)
+            if ref is not None:
+                tables.append(ref)
+        elif isinstance(node, exp.CTE):
+            alias = node.args.get("alias")
+            span = token_span(alias.this) if alias is not None and alias.this is not None else None
+            if span is not None:
+                ctes.append(CteDef(node.alias_or_name, span))
     order = lambda ref: ref.span.start  # noqa: E731
     return Lineage(tuple(sorted(tables, key=order)), tuple(sorted(functions, key=order)),
                    tuple(sorted(columns, key=order)), tuple(sorted(ctes, key=order)))
 
 
-def _push_ctes(with_: exp.With, visible: frozenset[str], stack: list, ctes: list[CteDef]) -> frozenset[str]:
-    """Each CTE body sees the CTEs before it (and itself when RECURSIVE)."""
-    recursive = bool(with_.args.get("recursive"))
-    for cte in with_.expressions:
-        name = cte.alias_or_name
-        alias = cte.args.get("alias")
-        span = token_span(alias.this) if alias is not None and alias.this is not None else None
-        if span is not None:
-            ctes.append(CteDef(name, span))
-        stack.append((cte.this, visible | {name} if recursive else visible))
-        visible = visible | {name}
-    return visible
+def _names_a_cte(table: exp.Table) -> bool:
+    """Whether an enclosing WITH defines this name where ``table`` stands.
+
+    A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the
+    main query sees all of them.
+    """
+    name = table.name
+    child: exp.Expression = table
+    node = table.parent
+    while node is not None:
+        if isinstance(node, exp.With):
+            ctes = node.expressions
+            index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
+            visible = ctes[: index + 1] if node.args.get("recursive") else ctes[:index]
+            if any(cte.alias_or_name == name for cte in visible):
+                return True
+        else:
+            with_ = node.args.get("with_")
+            if with_ is not None and child is not with_ and any(cte.alias_or_name == name for cte in with_.expressions):
+                return True
+        child, node = node, node.parent
+    return False
 
 
-def _table_ref(node: exp.Table, visible: frozenset[str]) -> TableRef | None:
+def _table_ref(node: exp.Table) -> TableRef | None:
     if not isinstance(node.this, exp.Identifier):
         return None  # a table function such as unnest(...) or generate_series(...)
     db, catalog = node.db, node.catalog
@@ -120,7 +123,7 @@ def _table_ref(node: exp.Table, visible: frozenset[str]) -> TableRef | None:
     span = name_span(node)
     if span is None:
         return None
-    if not db and not catalog and node.name in visible:
+    if not db and not catalog and _names_a_cte(node):
         return None
     qualified = db not in DEFAULT_SCHEMAS or catalog not in DEFAULT_CATALOGS
     return TableRef(node.name, span, ".".join(p for p in (catalog, db) if p) if qualified else "")
