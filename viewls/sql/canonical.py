@@ -9,6 +9,7 @@ with anything DataFusion would see differently.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -34,8 +35,19 @@ def canonicalize(ast: exp.Expression) -> Canonical:
     Generation may rewrite ``ast`` in place (it skips sqlglot's defensive deep copy,
     which costs more than the generation itself): derive everything else first.
     """
-    sql = DIALECT.generate(ast, copy=False, comments=False)
+    sql = _generator().generate(ast, copy=False)
     return Canonical(sql, fingerprint(sql))
+
+
+_local = threading.local()
+
+
+def _generator():
+    """A generator per thread: creating one costs about as much as using it."""
+    generator = getattr(_local, "generator", None)
+    if generator is None:
+        generator = _local.generator = DIALECT.generator(comments=False)
+    return generator
 
 
 def fingerprint(sql: str) -> str:
