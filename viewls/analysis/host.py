@@ -46,6 +46,8 @@ class AnalysisHost:
         self._graph = DependencyGraph((), ())
         self._rank: dict[str, int] = {}
         self._snapshot: Snapshot | None = None
+        # Files in path order and owned names in name order, kept until files come or go.
+        self._order: tuple[list[Path], list[tuple[str, Path]]] | None = None
         self._set_extracts(extracts)
         for path, text in views.items():
             self._parse(path, text)
@@ -137,6 +139,7 @@ class AnalysisHost:
     def _rebuild(self, touched: set[Path], changed_names: set[str], structural: bool) -> None:
         """Re-bind names and rebuild the graph if its shape changed, then re-analyse what is dirty."""
         if structural:
+            self._order = None
             old_owner, old_cyclic = self._owner, self._graph.cyclic
             self._owner = _owners(self._parsed, self._extracts)
             self._graph = DependencyGraph(
@@ -200,8 +203,11 @@ class AnalysisHost:
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            files = dict(sorted(self._files.items()))
-            views = {name: files[path] for name, path in sorted(self._owner.items())}
+            if self._order is None:
+                self._order = (sorted(self._files), sorted(self._owner.items()))
+            paths, owners = self._order
+            files = {path: self._files[path] for path in paths}
+            views = {name: files[path] for name, path in owners}
             self._snapshot = Snapshot(
                 root=self.root, config=self._config,
                 extracts=MappingProxyType(dict(self._extracts)),
