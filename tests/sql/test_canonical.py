@@ -36,3 +36,21 @@ def test_changes_with_anything_datafusion_sees():
 def test_canonical_sql_is_generated_from_the_normalized_ast():
     parsed = parse_view(Path("v.sql"), "-- note\nSELECT A, \"B\" FROM T")
     assert parsed.canonical.sql == 'SELECT a, "B" FROM t'
+
+
+def test_normalize_matches_sqlglot_for_the_dialect():
+    import re
+
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+    from viewls.sql.canonical import normalize
+    from viewls.sql.dialect import DIALECT
+
+    fixtures = Path(__file__).parent / "fixtures"
+    queries = [q for f in ("queries.sql", "tpch.sql")
+               for q in re.split(r"^-- query: \S+\n", (fixtures / f).read_text(), flags=re.M)[1:]]
+    queries.append('SELECT Foo, "Bar", ÜNI, t.Ä FROM T AS X JOIN "Y" ON X.A = "Y".B')
+    for query in queries:
+        ours = normalize(DIALECT.parse(query)[0])
+        theirs = normalize_identifiers(DIALECT.parse(query)[0], dialect=DIALECT)
+        assert ours == theirs and ours.sql(dialect=DIALECT) == theirs.sql(dialect=DIALECT), query

@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 
 from sqlglot import exp
-from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from viewls.sql.dialect import DIALECT
 
@@ -24,9 +23,23 @@ class Canonical:
     fingerprint: str
 
 
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
 def normalize(ast: exp.Expression) -> exp.Expression:
-    """Lowercase unquoted identifiers in place, exactly as DataFusion resolves them."""
-    return normalize_identifiers(ast, dialect=DIALECT)
+    """Lowercase unquoted identifiers in place, exactly as DataFusion resolves them
+    (ASCII letters only: ``ÜNI`` becomes ``Üni``).
+
+    Equivalent to sqlglot's ``normalize_identifiers`` for this dialect (a test proves
+    it) at a fraction of the cost: it runs on every keystroke.
+    """
+    for identifier in ast.find_all(exp.Identifier):
+        if not identifier.args.get("quoted"):
+            name = identifier.this
+            lowered = name.translate(_ASCII_LOWER)
+            if lowered != name:
+                identifier.set("this", lowered)
+    return ast
 
 
 def canonicalize(ast: exp.Expression) -> Canonical:

@@ -50,7 +50,8 @@ def parse_query(path: Path, text: str) -> ParsedQuery:
     except Exception as failure:  # sqlglot bug or unsupported construct: still a diagnostic
         return ParsedQuery(None, (error(path, _span(tokens[0]), Code.SYNTAX_ERROR,
                                         f"cannot parse this view: {failure}"),))
-    return _one_query(path, statements, _statement_starts(tokens))
+    starts = _statement_starts(tokens) if ";" in text else [tokens[0]]
+    return _one_query(path, statements, starts)
 
 
 def _one_query(path: Path, statements: list, starts: list[Token]) -> ParsedQuery:
