@@ -10,12 +10,15 @@ state) changed — early cutoff.
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
+from viewls.analysis.bulk import parse_views
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.view import Definition, analyse_view, parse_view
@@ -49,9 +52,10 @@ class AnalysisHost:
         # Files in path order and owned names in name order, kept until files come or go.
         self._order: tuple[list[Path], list[tuple[str, Path]]] | None = None
         self._set_extracts(extracts)
-        for path, text in views.items():
-            self._parse(path, text)
-        self._rebuild(set(self._parsed), set(self._extracts), structural=True)
+        with _quiet_gc():
+            for parsed in parse_views(list(views.items())):
+                self._index(parsed)
+            self._rebuild(set(self._parsed), set(self._extracts), structural=True)
 
     # --- construction from disk ---------------------------------------------------------
 
@@ -107,7 +111,10 @@ class AnalysisHost:
     # --- bookkeeping --------------------------------------------------------------------
 
     def _parse(self, path: Path, text: str) -> ParsedView:
-        parsed = parse_view(path, text)
+        return self._index(parse_view(path, text))
+
+    def _index(self, parsed: ParsedView) -> ParsedView:
+        path = parsed.path
         self._parsed[path] = parsed
         self._by_name[parsed.name].add(path)
         for name in parsed.dependencies:
@@ -266,6 +273,21 @@ class _Env:
 def _start():
     from viewls.text import Span
     return Span(0, 0)
+
+
+@contextmanager
+def _quiet_gc():
+    """Hold off the cyclic GC while a whole project's results are built.
+
+    A cold load allocates millions of objects that all survive, so collections at
+    the default thresholds scan an ever larger heap and find nothing.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 50), max(thresholds[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _owners(parsed: Mapping[Path, ParsedView], extracts: Mapping[str, ExtractInfo]) -> dict[str, Path]:
