@@ -30,6 +30,7 @@ from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
 from viewls.project.discover import discover_views
 from viewls.project.extracts import ExtractInfo, resolve_extract
+from viewls.text import Span
 
 
 class AnalysisHost:
@@ -244,14 +245,6 @@ class _Env:
         host = self._host
         return [*host._extracts, *host._owner]
 
-    def definition(self, name: str) -> Definition | None:
-        host = self._host
-        extract = host._config.extract(name)
-        if extract is not None:
-            return Definition(host._config.config_path, extract.span)
-        path = host._owner.get(name)
-        return Definition(path, _start()) if path is not None else None
-
     def cycle(self, name: str) -> list[str] | None:
         graph = self._host._graph
         return graph.cycle_through(name) if name in graph.cyclic else None
@@ -263,16 +256,12 @@ class _Env:
     def shadowing(self, view: ParsedView) -> Definition | None:
         host = self._host
         if view.name in host._extracts:
-            return self.definition(view.name)
+            extract = host._config.extract(view.name)
+            return Definition(host._config.config_path, extract.span if extract else Span(0, 0))
         owner = host._owner.get(view.name)
         if owner is not None and owner != view.path:
-            return Definition(owner, _start())
+            return Definition(owner, Span(0, 0))
         return None
-
-
-def _start():
-    from viewls.text import Span
-    return Span(0, 0)
 
 
 @contextmanager

@@ -1,8 +1,8 @@
 """The per-view pipeline: text -> parsed view -> analysis against its inputs.
 
-``parse_view`` depends on the text alone and is memoized by it; ``analyse_view``
-depends on the parsed view and on what its inputs produce, which the host passes in
-through an ``Environment``.
+``parse_view`` depends on the text alone, so the host re-runs it only when a text
+changes; ``analyse_view`` depends on the parsed view and on what its inputs produce,
+which the host passes in through an ``Environment``.
 """
 
 from __future__ import annotations
@@ -56,8 +56,6 @@ class Environment(Protocol):
     def is_bound(self, name: str) -> bool: ...
 
     def names(self) -> Iterable[str]: ...
-
-    def definition(self, name: str) -> Definition | None: ...
 
     def cycle(self, name: str) -> list[str] | None: ...
 
