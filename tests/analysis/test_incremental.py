@@ -137,13 +137,3 @@ def test_unreadable_config_blocks_views_instead_of_failing_them(workspace):
     restored = host.set_config(workspace.config_text, workspace.extracts)
     assert restored.view("v0").diagnostics == ()
 
-
-def test_parallel_parsing_equals_sequential(workspace, monkeypatch):
-    import viewls.analysis.bulk as bulk
-
-    texts = {workspace.path(f"v{i:03}.sql"): f"SELECT id, amount + {i} AS amount FROM orders" for i in range(40)}
-    texts[workspace.path("broken.sql")] = "SELEC nothing"
-    sequential = workspace.host(texts).snapshot()
-    monkeypatch.setattr(bulk, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(bulk, "_worker_count", lambda files: 1)
-    assert dump(workspace.host(texts).snapshot()) == dump(sequential)

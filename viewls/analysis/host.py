@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
-from viewls.analysis.bulk import parse_views
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.view import Definition, analyse_view, parse_view
@@ -54,8 +53,8 @@ class AnalysisHost:
         self._order: tuple[list[Path], list[tuple[str, Path]]] | None = None
         self._set_extracts(extracts)
         with _quiet_gc():
-            for parsed in parse_views(list(views.items())):
-                self._index(parsed)
+            for path, text in views.items():
+                self._parse(path, text)
             self._rebuild(set(self._parsed), set(self._extracts), structural=True)
 
     # --- construction from disk ---------------------------------------------------------
@@ -112,10 +111,7 @@ class AnalysisHost:
     # --- bookkeeping --------------------------------------------------------------------
 
     def _parse(self, path: Path, text: str) -> ParsedView:
-        return self._index(parse_view(path, text))
-
-    def _index(self, parsed: ParsedView) -> ParsedView:
-        path = parsed.path
+        parsed = parse_view(path, text)
         self._parsed[path] = parsed
         self._by_name[parsed.name].add(path)
         for name in parsed.dependencies:
