@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.view import parse_view
+from viewls.sql.lineage import column_refs
 
 CASES = [
     ("SELECT * FROM a JOIN b ON a.id = b.id", {"a", "b"}),
@@ -39,7 +40,8 @@ def test_spans_point_at_the_written_tokens():
     assert [(t.name, text[t.span.start:t.span.end]) for t in lineage.tables] == [("orders", "Orders"), ("t", "t")]
     assert [(f.name, text[f.span.start:f.span.end], f.anonymous) for f in lineage.functions] == [
         ("upper", "Upper", False), ("my_udf", "my_udf", True)]
-    assert [(c.table, c.name, text[c.span.start:c.span.end]) for c in lineage.columns] == [
+    columns = column_refs(parse_view(Path("v.sql"), text).syntax_tree())
+    assert [(c.table, c.name, text[c.span.start:c.span.end]) for c in columns] == [
         ("o", "amount", "Amount"), ("", "name", "name")]
 
 

@@ -51,9 +51,12 @@ class CteDef:
 
 @dataclass(frozen=True, slots=True)
 class Lineage:
+    """What the whole-project analysis needs of a view. Column references are not part
+    of it: they matter for one document at a time (see ``column_refs``), and they are
+    most of a query's nodes."""
+
     tables: tuple[TableRef, ...]
     functions: tuple[FunctionRef, ...]
-    columns: tuple[ColumnRef, ...]
     ctes: tuple[CteDef, ...]
 
     @property
@@ -64,15 +67,9 @@ class Lineage:
 def extract_lineage(ast: exp.Expression, text: str) -> Lineage:
     tables: list[TableRef] = []
     functions: list[FunctionRef] = []
-    columns: list[ColumnRef] = []
     ctes: list[CteDef] = []
-    for node in ast.walk():
-        if isinstance(node, exp.Column):
-            if not isinstance(node.this, exp.Star):
-                span = name_span(node)
-                if span is not None:
-                    columns.append(ColumnRef(node.name, node.table, span))
-        elif isinstance(node, exp.Func):
+    for node in ast.find_all(exp.Func, exp.Table, exp.CTE):
+        if isinstance(node, exp.Func):
             ref = _function_ref(node, text)
             if ref is not None:
                 functions.append(ref)
@@ -85,9 +82,22 @@ def extract_lineage(ast: exp.Expression, text: str) -> Lineage:
             span = token_span(alias.this) if alias is not None and alias.this is not None else None
             if span is not None:
                 ctes.append(CteDef(node.alias_or_name, span))
-    order = lambda ref: ref.span.start  # noqa: E731
-    return Lineage(tuple(sorted(tables, key=order)), tuple(sorted(functions, key=order)),
-                   tuple(sorted(columns, key=order)), tuple(sorted(ctes, key=order)))
+    return Lineage(_in_order(tables), _in_order(functions), _in_order(ctes))
+
+
+def column_refs(ast: exp.Expression) -> tuple[ColumnRef, ...]:
+    """Every column reference of a query (stars excluded), in source order."""
+    found = []
+    for node in ast.find_all(exp.Column):
+        if not isinstance(node.this, exp.Star):
+            span = name_span(node)
+            if span is not None:
+                found.append(ColumnRef(node.name, node.table, span))
+    return _in_order(found)
+
+
+def _in_order(refs: list) -> tuple:
+    return tuple(sorted(refs, key=lambda ref: ref.span.start))
 
 
 def _names_a_cte(table: exp.Table) -> bool:
