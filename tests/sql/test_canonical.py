@@ -47,8 +47,8 @@ def test_normalize_matches_sqlglot_for_the_dialect():
     from viewls.sql.dialect import DIALECT
 
     fixtures = Path(__file__).parent / "fixtures"
-    queries = [q for f in ("queries.sql", "tpch.sql")
-               for q in re.split(r"^-- query: \S+\n", (fixtures / f).read_text(), flags=re.M)[1:]]
+    queries = re.split(r"^-- query: \S+\n", (fixtures / "queries.sql").read_text(), flags=re.M)[1:]
+    queries += [p.read_text() for p in (Path(__file__).parents[1] / "tpch" / "project" / "views").glob("*.sql")]
     queries.append('SELECT Foo, "Bar", ÜNI, t.Ä FROM T AS X JOIN "Y" ON X.A = "Y".B')
     for query in queries:
         ours = normalize(DIALECT.parse(query)[0])
