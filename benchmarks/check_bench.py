@@ -40,10 +40,10 @@ TARGETS = {"cold_1000_s": 3.0, "ratio": 2.0, "leaf_ms": 20.0, "root_ms": 300.0}
 
 def worker_cold(root: Path) -> dict:
     from viewls.analysis.host import AnalysisHost
-    from viewls.engine.functions import builtin_registry
+    from viewls.engine.functions import function_registry
 
     started, cpu = time.perf_counter(), time.process_time()
-    registry = builtin_registry()
+    registry = function_registry()
     registered = time.perf_counter()
     host = AnalysisHost.load(root, registry)
     done, cpu = time.perf_counter(), time.process_time() - cpu
@@ -132,7 +132,7 @@ def worker_profile(root: Path) -> dict:
     import viewls.analysis.host as host_module
     import viewls.analysis.view as view_module
     from viewls.analysis.host import AnalysisHost
-    from viewls.engine.functions import builtin_registry
+    from viewls.engine.functions import function_registry
     from viewls.engine.planner import Planner
     from viewls.graph import DependencyGraph
 
@@ -183,8 +183,8 @@ def worker_profile(root: Path) -> dict:
             collecting[1] += 1
 
     started = time.perf_counter()
-    registry = builtin_registry()
-    phases["builtin_registry"] = [time.perf_counter() - started, 1]
+    registry = function_registry()
+    phases["function_registry"] = [time.perf_counter() - started, 1]
     collecting = phases.setdefault("garbage collection (inside the phases above)", [0.0, 0])
     since = [0.0]
     gc.callbacks.append(on_gc)

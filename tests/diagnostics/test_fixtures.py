@@ -55,3 +55,9 @@ def test_upstream_hint_points_at_the_cause(snapshot):
     (related,) = hint.related
     assert related.path.name == "base_broken.sql"
     assert related.message.startswith("unknown column 'user_idd'")
+
+
+def test_required_udfs_are_derived_from_the_ast(snapshot):
+    assert snapshot.view("udf_clean").required_udfs == (
+        "qualified_name", "span_contains", "stable_hash64", "stable_id", "utf8_normalize")
+    assert snapshot.view("clean_complex").required_udfs == ()

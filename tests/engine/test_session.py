@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from viewls.engine.functions import builtin_registry
+from viewls.engine.functions import function_registry
 from viewls.engine.planner import Planner, PlanError
 
 
@@ -60,7 +60,7 @@ def test_case_sensitive_and_odd_names_are_registered_verbatim(planner):
 
 
 def test_registry_lists_builtins_with_signatures():
-    registry = builtin_registry()
+    registry = function_registry()
     assert {"abs", "sum", "row_number", "date_trunc"} <= set(registry.functions)
     assert registry.get("sum").kind == "aggregate"
     assert any(s.arguments == ("Float64",) and s.returns == "Float64" for s in registry.get("abs").signatures)

@@ -22,7 +22,7 @@ from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.view import Definition, analyse_view, parse_view
 from viewls.diagnostics import Diagnostic
-from viewls.engine.functions import FunctionRegistry, builtin_registry
+from viewls.engine.functions import FunctionRegistry, function_registry
 from viewls.engine.planner import Planner
 from viewls.engine.session import create_session
 from viewls.graph import DependencyGraph
@@ -36,7 +36,7 @@ class AnalysisHost:
     def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
                  views: Mapping[Path, str], registry: FunctionRegistry | None = None) -> None:
         self.root = root
-        self.registry = registry or builtin_registry()
+        self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
         self._extracts: dict[str, ExtractInfo] = {}

@@ -233,7 +233,12 @@ _EXPECTS = re.compile(r"(?i)(function '[^']+' expects .+? but received [^.]+)")
 
 def _type_message(message: str) -> str:
     expects = _EXPECTS.search(message)
-    text = expects.group(1) if expects else _clean(message)
+    if expects:
+        text = expects.group(1)
+    else:
+        # Coercion errors nest ("... coercion failed with: FFI error: ... failed with: <reason>").
+        text = _clean(message).rsplit("failed with:", 1)[-1].split(" No function matches")[0].strip()
+        text = text.removesuffix(".")
     return f"{text[:1].lower()}{text[1:]}; add an explicit CAST where the types differ"
 
 

@@ -24,9 +24,11 @@ class UsageError(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from viewls.engine.native import NativeUnavailable
+
     try:
         return args.run(args)
-    except UsageError as failure:
+    except (UsageError, NativeUnavailable) as failure:
         print(f"viewls: {failure}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -56,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
     graph.set_defaults(run=_graph)
 
-    udfs = commands.add_parser("udfs", help="list the function registry with signatures")
+    udfs = commands.add_parser("udfs", help="list the function registry (native UDFs and built-ins) with signatures")
     udfs.add_argument("--format", choices=("text", "json"), default="text")
     udfs.add_argument("--builtins", action=argparse.BooleanOptionalAction, default=True,
                       help="include DataFusion's built-in functions (default: yes)")
@@ -147,20 +149,22 @@ def _graph(args) -> int:
 
 
 def _udfs(args) -> int:
-    from viewls.engine.functions import builtin_registry
+    from viewls.engine.functions import function_registry
 
-    functions = [f for f in builtin_registry().functions.values() if args.builtins or f.origin == "udf"]
+    functions = sorted((f for f in function_registry() if args.builtins or f.origin == "udf"),
+                       key=lambda f: (f.origin != "udf", f.name))
     if args.format == "json":
         print(json.dumps([{
-            "name": f.name, "kind": f.kind, "origin": f.origin, "description": f.description,
-            "syntax": f.syntax,
+            "name": f.name, "kind": f.kind, "origin": f.origin, "aliases": list(f.aliases),
+            "description": f.description, "syntax": f.syntax,
             "signatures": [{"arguments": list(s.arguments), "returns": s.returns, "variadic": s.variadic}
                            for s in f.signatures],
         } for f in functions], indent=2))
         return EXIT_OK
     for f in functions:
         first = f.description.split("\n", 1)[0]
-        print(f"{f.name}  [{f.origin} {f.kind}]  {f.syntax}")
+        aliases = f" (alias: {', '.join(f.aliases)})" if f.aliases else ""
+        print(f"{f.name}{aliases}  [{'native UDF' if f.origin == 'udf' else 'built-in ' + f.kind}]  {f.syntax}")
         if first:
             print(f"    {first}")
         for signature in f.signatures[:8]:

@@ -1,7 +1,8 @@
 """The function registry: DataFusion's built-ins plus the native UDF snapshot.
 
-Read from the session's information schema so that it lists exactly what the
-session can call, with signatures and documentation.
+Built-ins are read from a plain session's information schema, so the registry lists
+exactly what DataFusion can call; custom functions come only from the snapshot the
+native crate exports (``viewls.engine.native``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
-from viewls.engine.session import create_session, sql_options
+from datafusion import SessionContext
+
+from viewls.engine.session import session_config, sql_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class FunctionInfo:
     description: str
     syntax: str
     signatures: tuple[Signature, ...]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ class FunctionRegistry:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "udfs", frozenset(n for n, f in self.functions.items() if f.origin == "udf"))
+
+    def __iter__(self):
+        """Each function once, under its own name (aliases are lookup keys only)."""
+        return (f for name, f in self.functions.items() if name == f.name)
 
     def __contains__(self, name: str) -> bool:
         return name in self.functions
@@ -61,9 +69,19 @@ ORDER BY specific_name, rid, parameter_mode, ordinal_position
 
 
 @cache
-def builtin_registry() -> FunctionRegistry:
-    """DataFusion's functions; computed once per process since they never change."""
-    ctx = create_session()
+def function_registry() -> FunctionRegistry:
+    """Built-ins and native UDFs; computed once per process since they never change."""
+    from viewls.engine.native import catalog
+
+    functions = _builtins()
+    for info in catalog():
+        for name in (info.name, *info.aliases):
+            functions[name] = info
+    return FunctionRegistry(dict(sorted(functions.items())))
+
+
+def _builtins() -> dict[str, FunctionInfo]:
+    ctx = SessionContext(session_config())  # no UDFs installed: only what DataFusion has
     options = sql_options()
     signatures = _signatures(ctx.sql_with_options(_PARAMETERS, options).to_pylist())
     functions: dict[str, FunctionInfo] = {}
@@ -79,7 +97,7 @@ def builtin_registry() -> FunctionRegistry:
             syntax=row["syntax_example"] or "",
             signatures=signatures.get(name, ()),
         )
-    return FunctionRegistry(dict(sorted(functions.items())))
+    return functions
 
 
 def _signatures(rows: list[dict]) -> dict[str, tuple[Signature, ...]]:

@@ -3,7 +3,8 @@
 ``check``, the language server and ``materialize`` all build their session here, so
 what the editor says is what the run does. Views may only query: DDL, DML and
 other statements are refused by SQLOptions, and URL tables stay off, so a view can
-neither write files nor read files that are not registered extracts.
+neither write files nor read files that are not registered extracts. Every session
+has the native UDFs installed, so what the editor plans is what a run executes.
 """
 
 from __future__ import annotations
@@ -22,4 +23,9 @@ def sql_options() -> SQLOptions:
 
 
 def create_session() -> SessionContext:
-    return SessionContext(session_config())
+    """A session with every native UDF installed: the one way viewls makes sessions."""
+    from viewls.engine.native import install
+
+    ctx = SessionContext(session_config())
+    install(ctx)
+    return ctx
