@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/viewls/cargo-target
 
 STAMP := $(VENV)/.installed
-SOURCES := pyproject.toml udf_native/Cargo.toml $(wildcard udf_native/src/*.rs)
+SOURCES := pyproject.toml udf_native/Cargo.toml udf_native/Cargo.lock $(wildcard udf_native/src/*.rs)
 
 .PHONY: demo test bench install clean
 
@@ -23,6 +23,9 @@ demo: $(STAMP)
 	-$(BIN)/viewls check examples/broken
 
 test: $(STAMP)
+	@# The crate's own tests first: release profile and the same CARGO_TARGET_DIR as maturin,
+	@# so the dependencies compiled for the extension module are reused, not rebuilt.
+	cargo test --release --no-default-features --manifest-path udf_native/Cargo.toml
 	@# pytest exits 5 when no test was collected; that is not a failure.
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
 

@@ -1,0 +1,78 @@
+//! The Python module `viewls._native` (feature `python`).
+//!
+//! Contract (relied on by viewls/engine/native.py):
+//! - `version() -> str`: the crate version;
+//! - `datafusion_ffi_major() -> int`: the major version of the datafusion-ffi crate
+//!   compiled in; capsules must only be handed to a `datafusion` of the same major;
+//! - `udfs() -> list[NativeUdf]`: `NativeUdf.name` and `NativeUdf.__datafusion_scalar_udf__()`
+//!   (a PyCapsule named "datafusion_scalar_udf" holding an `FFI_ScalarUDF`), which is what
+//!   `datafusion.udf(obj)` imports;
+//! - `udf_catalog() -> str`: the catalogue as JSON (see README.md).
+
+use std::ffi::CString;
+use std::sync::Arc;
+
+use datafusion_expr::ScalarUDF;
+use datafusion_ffi::udf::FFI_ScalarUDF;
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+
+/// One native scalar UDF, importable by `datafusion.udf(native_udf)`.
+#[pyclass(name = "NativeUdf", module = "viewls._native", frozen)]
+struct NativeUdf {
+    udf: Arc<ScalarUDF>,
+}
+
+#[pymethods]
+impl NativeUdf {
+    /// The function name, as used in SQL.
+    #[getter]
+    fn name(&self) -> &str {
+        self.udf.name()
+    }
+
+    /// The UDF as a datafusion-ffi `FFI_ScalarUDF` in a capsule named
+    /// "datafusion_scalar_udf".
+    fn __datafusion_scalar_udf__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        let name = CString::new("datafusion_scalar_udf").expect("no NUL in the capsule name");
+        PyCapsule::new(py, FFI_ScalarUDF::from(Arc::clone(&self.udf)), Some(name))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<NativeUdf {}>", self.udf.name())
+    }
+}
+
+/// The crate version, so Python can check it was built from the same tree.
+#[pyfunction]
+fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// The major version of datafusion-ffi compiled into this module.
+#[pyfunction]
+fn datafusion_ffi_major() -> u64 {
+    crate::datafusion_ffi_major()
+}
+
+/// Every native UDF, in catalogue order.
+#[pyfunction]
+fn udfs() -> Vec<NativeUdf> {
+    crate::udfs().into_iter().map(|udf| NativeUdf { udf }).collect()
+}
+
+/// The catalogue of every native UDF as a JSON array.
+#[pyfunction]
+fn udf_catalog() -> String {
+    crate::udf_catalog()
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeUdf>()?;
+    m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(datafusion_ffi_major, m)?)?;
+    m.add_function(wrap_pyfunction!(udfs, m)?)?;
+    m.add_function(wrap_pyfunction!(udf_catalog, m)?)?;
+    Ok(())
+}
