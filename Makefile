@@ -13,7 +13,7 @@ SOURCES := pyproject.toml udf_native/Cargo.toml udf_native/Cargo.lock $(wildcard
 .PHONY: demo test bench install clean
 
 demo: $(STAMP)
-	@echo "== viewls check examples/shop: a clean project (14 views over 5 extracts)"
+	@echo "== viewls check examples/shop: a clean project (15 views over 5 extracts)"
 	$(BIN)/viewls check examples/shop
 	@echo; echo "== viewls graph --format mermaid: derived dependencies"
 	$(BIN)/viewls graph --project examples/shop --format mermaid top_customers

@@ -41,7 +41,7 @@ def documented(path: Path) -> tuple[int, str, str | None]:
 def test_shop_is_clean():
     snapshot = AnalysisHost.load(EXAMPLES / "shop").snapshot()
     assert snapshot.diagnostics() == {}
-    assert len(snapshot.views) == 14 and len(snapshot.extracts) == 5
+    assert len(snapshot.views) == 15 and len(snapshot.extracts) == 5
     assert all(view.output.state is State.OK for view in snapshot.views.values())
 
 

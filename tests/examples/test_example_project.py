@@ -13,6 +13,8 @@ import datafusion
 import pyarrow as pa
 import pytest
 
+from viewls.engine.native import install
+
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
 CONFIG = tomllib.loads((SHOP / "viewls.toml").read_text())
 VIEWS = {path.stem: path.read_text() for path in sorted((SHOP / "views").glob("*.sql"))}
@@ -43,6 +45,7 @@ def shop_ctx() -> datafusion.SessionContext:
     progress the remaining views are genuinely broken (or cyclic) and the error shows.
     """
     ctx = datafusion.SessionContext()
+    install(ctx)  # the native UDFs: views may call them
     for name, extract in CONFIG["extracts"].items():
         register_extract(ctx, name, extract)
     pending = dict(VIEWS)

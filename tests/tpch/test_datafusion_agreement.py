@@ -19,6 +19,7 @@ from datafusion import SQLOptions
 
 from viewls.analysis.host import AnalysisHost
 from viewls.diagnostics import Code
+from viewls.engine.native import install
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 VIEW_DIRS = {"tpch": Path(__file__).parent / "project" / "views",
@@ -33,6 +34,7 @@ CASES = [(project, path.stem) for project, views in VIEW_DIRS.items() for path i
 def plan_with_datafusion(root: Path, names: list[str]):
     """(session, name -> schema or the exception DataFusion raised) for views in ``names`` order."""
     ctx = datafusion.SessionContext()
+    install(ctx)  # the native UDFs: views may call them
     for name, extract in tomllib.loads((root / "viewls.toml").read_text())["extracts"].items():
         path = root / extract["path"]
         fmt = extract.get("format") or FORMATS[path.suffix]
