@@ -48,6 +48,19 @@ from viewls.engine.session import create_session  # noqa: E402
 I64, STR, U64, BOOL = pa.int64(), pa.string(), pa.uint64(), pa.bool_()
 AGGREGATE = {U64: "bit_xor({})", STR: "sum(octet_length({}))", BOOL: "count(*) FILTER (WHERE {})"}
 TARGETS = {"vectorized": 10.0, "rowwise": 100.0}
+# Reference points, not equivalents (NULL handling differs): what a Python UDF costs doing
+# nothing, and DataFusion built-ins doing comparable work.
+REFERENCES = {
+    "Python UDF returning its argument (`i`)": "bit_xor(py_identity(i))",
+    "`a_start <= b_start AND b_end <= a_end` (~ span_contains)":
+        "count(*) FILTER (WHERE a_start <= b_start AND b_end <= a_end)",
+    "`a_start < b_end AND b_start < a_end AND a_start < a_end AND b_start < b_end` (~ span_overlaps)":
+        "count(*) FILTER (WHERE a_start < b_end AND b_start < a_end AND a_start < a_end AND b_start < b_end)",
+    "`concat('node:', to_hex(i))` (~ stable_id)": "sum(octet_length(concat('node:', to_hex(i))))",
+    "`lower(s)` (~ utf8_normalize)": "sum(octet_length(lower(s)))",
+    "`lower(p)` (~ path_normalize)": "sum(octet_length(lower(p)))",
+    "`concat_ws('.', pkg, cls, fn)` (~ qualified_name)": "sum(octet_length(concat_ws('.', pkg, cls, fn)))",
+}
 
 
 # --- data ----------------------------------------------------------------------------
@@ -157,9 +170,14 @@ def run(ctx, sql: str) -> tuple[float, float, object]:
     return time.perf_counter() - started, time.process_time() - cpu, batch.column(0)[0].as_py()
 
 
-def session(table: pa.Table):
+def session(table: pa.Table, compact: bool = False):
+    batches = table.to_batches(max_chunksize=8192)  # slices sharing the columns' buffers
+    if compact:  # each batch with buffers of its own
+        batches = [pa.RecordBatch.from_arrays([pa.concat_arrays([c]) for c in b.columns], names=b.schema.names)
+                   for b in batches]
     ctx = create_session()
-    ctx.register_record_batches("t", [table.to_batches(max_chunksize=8192)])
+    ctx.register_record_batches("t", [batches])
+    ctx.register_udf(udf(lambda x: x, [I64], I64, "immutable", name="py_identity"))
     for case in CASES:
         ctx.register_udf(udf(rowwise(case.rowwise, case.returns), case.types, case.returns,
                              "immutable", name=f"py_row_{case.name}"))
@@ -227,8 +245,9 @@ def machine() -> str:
             f"viewls at {commit.stdout.strip() or 'unknown commit'}")
 
 
-def report(results: dict[str, dict], args, load: tuple[float, float]) -> str:
+def report(results: dict[str, dict], references: dict[str, list], args, load: tuple[float, float]) -> str:
     med = statistics.median
+
     def time_cell(r: dict) -> str:
         if "rows" not in r:
             return f"{med(r['wall']):.3f} ({min(r['wall']):.3f}–{max(r['wall']):.3f}); cpu {med(r['cpu']):.2f}"
@@ -239,14 +258,16 @@ def report(results: dict[str, dict], args, load: tuple[float, float]) -> str:
     lines = [
         f"Machine: {machine()}. Load average {load[0]:.1f} at start, {load[1]:.1f} at end.", "",
         f"{args.rows:,} rows; seconds of wall time, median (min–max) of {args.repeat} interleaved runs, "
-        f"and process CPU seconds (all threads). Row-wise: one run, on all rows (measured) when "
-        f"{args.rowwise_rows:,} rows took less than 1/{args.rows / args.rowwise_rows:g} of "
-        f"{args.rowwise_limit:g} s, else extrapolated linearly from those rows.", "",
+        f"and process CPU seconds (all threads). Row-wise: one run, on all rows if a first run on "
+        f"{args.rowwise_rows:,} rows predicted less than {args.rowwise_limit:g} s, else extrapolated "
+        "linearly from that run (marked)."
+        + (" Batches compacted (`--compact-batches`)." if args.compact_batches else ""), "",
         "| function | baseline (no UDF) | native | vectorized Python | row-wise Python |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
-        cells = [time_cell(r[v]) if v in r else "none possible" for v in ("baseline", "native", "vectorized", "rowwise")]
+        cells = [time_cell(r[v]) if v in r else "none possible"
+                 for v in ("baseline", "native", "vectorized", "rowwise")]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     lines += ["", "Throughput (wall, whole query) and speed-up of native; UDF-only = wall minus the "
               "baseline. Targets: >= 10x vectorized, >= 100x row-wise.", "",
@@ -265,6 +286,11 @@ def report(results: dict[str, dict], args, load: tuple[float, float]) -> str:
             else:
                 cells += ["–", "–"]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    if references:
+        lines += ["", "Reference points (same table and aggregate, seconds, median):", "",
+                  "| query | wall | cpu | Mrows/s |", "|---|---:|---:|---:|"]
+        lines += [f"| {label} | {med(w for w, _ in r):.3f} | {med(c for _, c in r):.2f} | "
+                  f"{m / med(w for w, _ in r):.1f} |" for label, r in references.items()]
     return "\n".join(lines)
 
 
@@ -277,6 +303,8 @@ def main() -> None:
                         help="run row-wise on all rows if the estimate is below this many seconds")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="function names to measure (default: all)")
+    parser.add_argument("--compact-batches", action="store_true",
+                        help="give each batch buffers of its own instead of slices of whole columns")
     args = parser.parse_args()
     args.rowwise_rows = min(args.rowwise_rows, args.rows)
 
@@ -284,7 +312,8 @@ def main() -> None:
     table = make_table(args.rows, args.seed)
     print(f"data: {args.rows:,} rows, {table.nbytes / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
-    ctx, small = session(table), session(table.slice(0, args.rowwise_rows))
+    ctx = session(table, args.compact_batches)
+    small = session(table.slice(0, args.rowwise_rows), args.compact_batches)
     load = [os.getloadavg()[0]]
     results = {}
     for case in CASES:
@@ -293,8 +322,10 @@ def main() -> None:
         results[case.name] = measure(case, ctx, small, args.rows, args.rowwise_rows, args.repeat,
                                      args.rowwise_limit)
         print(f"{case.name}: done at {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    references = {} if args.only else {label: [run(ctx, f"SELECT {sql} FROM t")[:2] for _ in range(args.repeat)]
+                                        for label, sql in REFERENCES.items()}
     load.append(os.getloadavg()[0])
-    print(report(results, args, tuple(load)))
+    print(report(results, references, args, tuple(load)))
 
 
 if __name__ == "__main__":

@@ -222,6 +222,13 @@ pub enum StrView<'a> {
     Array(&'a StringArray),
 }
 
+/// The bytes of string data `array` spans. Not `value_data().len()`: an array sliced from
+/// a larger one shares its whole buffer, and sizing output by it over-allocates per batch.
+pub fn string_bytes(array: &StringArray) -> usize {
+    let offsets = array.value_offsets();
+    (offsets[offsets.len() - 1] - offsets[0]) as usize
+}
+
 impl<'a> StrView<'a> {
     #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {

@@ -588,7 +588,7 @@ fn stable_id(name: &str, args: &[ColumnarValue]) -> Result<ColumnarValue> {
     };
     let prefix_bytes = match prefix {
         crate::common::StrView::Scalar(p) => p.map_or(0, |p| p.len()) * n,
-        crate::common::StrView::Array(a) => a.value_data().len(),
+        crate::common::StrView::Array(a) => crate::common::string_bytes(a),
     };
     let mut builder = StringBuilder::with_capacity(n, prefix_bytes + 17 * n);
     let mut value = String::with_capacity(64);
