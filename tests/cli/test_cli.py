@@ -212,3 +212,14 @@ def test_udfs_json():
     assert abs_["kind"] == "scalar" and abs_["origin"] == "builtin"
     assert abs_["signatures"] and all(isinstance(s["arguments"], list) for s in abs_["signatures"])
     assert {"sum", "avg", "count"} <= functions.keys() and functions["sum"]["kind"] == "aggregate"
+    stable_id = functions["stable_id"]
+    assert stable_id["origin"] == "udf" and "stable_hash64" in stable_id["description"]
+    assert stable_id["signatures"] == [{"arguments": ["Utf8", "Any"], "returns": "Utf8", "variadic": True}]
+
+
+def test_udfs_without_builtins_lists_the_native_snapshot_only():
+    result = viewls("udfs", "--no-builtins")
+    assert result.returncode == 0
+    names = [line.split()[0] for line in result.stdout.splitlines() if line and not line.startswith(" ")]
+    assert names == ["path_normalize", "qualified_name", "span_contains", "span_overlaps",
+                     "stable_hash64", "stable_id", "utf8_normalize"]
