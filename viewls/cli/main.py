@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
     graph.set_defaults(run=_graph)
 
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
+    serve.set_defaults(run=_serve)
+
     udfs = commands.add_parser("udfs", help="list the function registry (native UDFs and built-ins) with signatures")
     udfs.add_argument("--format", choices=("text", "json"), default="text")
     udfs.add_argument("--builtins", action=argparse.BooleanOptionalAction, default=True,
@@ -145,6 +149,20 @@ def _graph(args) -> int:
         print(json.dumps(to_json(snapshot, selected), indent=2))
     else:
         sys.stdout.write((to_dot if args.format == "dot" else to_mermaid)(snapshot, selected))
+    return EXIT_OK
+
+
+def _serve(args) -> int:
+    from viewls.lsp.server import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError(f"--tcp expects HOST:PORT, got '{args.tcp}'")
+        server.start_tcp(host, int(port))
+    else:
+        server.start_io()
     return EXIT_OK
 
 

@@ -1,0 +1,40 @@
+"""Initialization (find and load every project of the workspace) and shutdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from viewls.lsp.server import ViewlsServer
+
+
+def register(server: ViewlsServer) -> None:
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ViewlsServer, params: types.InitializedParams) -> None:
+        await ls.load_folders(_folders(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def folders_changed(ls: ViewlsServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            folder = _path(removed.uri)
+            for root in [r for r in ls.projects if folder and r.is_relative_to(folder)]:
+                del ls.projects[root]
+        await ls.load_folders([p for p in (_path(f.uri) for f in params.event.added) if p])
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: ViewlsServer, params: None) -> None:
+        ls.shutdown_worker()
+
+
+def _folders(ls: ViewlsServer) -> list[Path]:
+    folders = [p for p in (_path(f.uri) for f in ls.workspace.folders.values()) if p]
+    if not folders and ls.workspace.root_path:
+        folders = [Path(ls.workspace.root_path).resolve()]
+    return folders
+
+
+def _path(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return Path(path).resolve() if path else None

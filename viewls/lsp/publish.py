@@ -1,0 +1,50 @@
+"""Publishing diagnostics: only for files whose diagnostics changed, open or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from viewls.analysis.snapshot import Snapshot
+from viewls.lsp.convert import Document, diagnostic, uri
+
+if TYPE_CHECKING:
+    from viewls.lsp.server import ViewlsServer
+    from viewls.lsp.workspace import Project
+
+
+def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
+    current = {path: tuple(found) for path, found in snapshot.diagnostics().items()}
+    documents: dict[Path, Document | None] = {}
+
+    def document(path: Path) -> Document | None:
+        if path not in documents:
+            documents[path] = _document(project, snapshot, path)
+        return documents[path]
+
+    for path in sorted(set(project.published) | set(current)):
+        found = current.get(path, ())
+        if project.published.get(path, ()) == found:
+            continue
+        doc = document(path)
+        if doc is None:
+            continue
+        version = project.open.get(path, (None, None))[0]
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri(path), version=version, diagnostics=[diagnostic(d, doc, document) for d in found]))
+        if found:
+            project.published[path] = found
+        else:
+            project.published.pop(path, None)
+
+
+def _document(project: Project, snapshot: Snapshot, path: Path) -> Document | None:
+    view = snapshot.files.get(path)
+    if view is not None:
+        return Document(view.parsed.text)
+    if path in project.open:
+        return Document(project.open[path][1])
+    text = project.disk_text(path)
+    return Document(text) if text is not None else None

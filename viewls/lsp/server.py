@@ -1,0 +1,111 @@
+"""The viewls language server: state, the analysis worker, and handler registration.
+
+Handlers that change state (document sync) only record the new text and schedule an
+analysis; the analysis runs on one worker thread (the host is not thread-safe) after
+a short debounce, off the event loop, so requests stay responsive. A run whose inputs
+changed while it ran publishes nothing: the next run follows at once, so stale
+diagnostics never reach the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from viewls import __version__
+from viewls.lsp.publish import publish_changed
+from viewls.lsp.workspace import Project, find_roots
+
+DEBOUNCE_SECONDS = 0.03
+log = logging.getLogger(__name__)
+
+
+class ViewlsServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("viewls", __version__)
+        self.projects: dict[Path, Project] = {}
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viewls-analysis")
+        self._pending: dict[Project, dict[Path, str | None]] = {}
+        self._scheduled: dict[Project, asyncio.Task] = {}
+        self._loaded: dict[Project, asyncio.Future] = {}
+
+    # --- projects ---------------------------------------------------------------------
+
+    def project_for(self, path: Path) -> Project | None:
+        owners = [p for p in self.projects.values() if p.owns(path)]
+        return max(owners, key=lambda p: len(p.root.parts)) if owners else None
+
+    async def load_folders(self, folders: list[Path]) -> None:
+        loop = asyncio.get_running_loop()
+        for folder in folders:
+            for root in await loop.run_in_executor(self._worker, find_roots, folder):
+                if root not in self.projects:
+                    project = self.projects[root] = Project(root)
+                    self._loaded[project] = loop.create_future()
+        await asyncio.gather(*(self._load(p) for p in list(self.projects.values()) if p.host is None))
+
+    async def _load(self, project: Project) -> None:
+        loop = asyncio.get_running_loop()
+        # Documents opened before the project was known: their buffers win from the start.
+        for document in list(self.workspace.text_documents.values()):
+            path = Path(document.path).resolve() if document.path else None
+            if path is not None and project.owns(path):
+                project.open[path] = (document.version, document.source)
+        try:
+            snapshot = await loop.run_in_executor(self._worker, project.load)
+        except Exception as failure:  # a broken project must not take the server down
+            log.exception("loading %s failed", project.root)
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error, message=f"viewls could not load {project.root}: {failure}"))
+            return
+        finally:
+            future = self._loaded.get(project)
+            if future is not None and not future.done():
+                future.set_result(None)
+        publish_changed(self, project, snapshot)
+
+    # --- edits ------------------------------------------------------------------------
+
+    def schedule(self, project: Project, path: Path, text: str | None) -> None:
+        """Record a new text for ``path`` and (re)start the debounce for its project."""
+        self._pending.setdefault(project, {})[path] = text
+        task = self._scheduled.get(project)
+        if task is None or task.done():
+            self._scheduled[project] = asyncio.get_running_loop().create_task(self._run(project))
+
+    async def _run(self, project: Project) -> None:
+        loop = asyncio.get_running_loop()
+        await self._loaded.get(project, _done())
+        while self._pending.get(project):
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+            changes = self._pending.pop(project)
+            try:
+                snapshot = await loop.run_in_executor(self._worker, project.apply, changes)
+            except Exception:
+                log.exception("analysis of %s failed", project.root)
+                continue
+            if not self._pending.get(project):
+                publish_changed(self, project, snapshot)
+
+    def shutdown_worker(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+
+def _done() -> asyncio.Future:
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
+
+
+def create_server() -> ViewlsServer:
+    from viewls.lsp import lifecycle, sync
+
+    server = ViewlsServer()
+    lifecycle.register(server)
+    sync.register(server)
+    return server

@@ -1,0 +1,62 @@
+"""Projects of the workspace: each viewls.toml root with its analysis host.
+
+Unsaved buffers win: an open document's text replaces the file on disk for analysis
+until the document is closed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from viewls.analysis.host import AnalysisHost, read_text
+from viewls.analysis.snapshot import Snapshot
+from viewls.diagnostics import Diagnostic
+from viewls.project.config import CONFIG_FILE
+
+# Directories never searched for projects: dependencies, build output, VCS data.
+_SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
+
+
+def find_roots(folder: Path) -> list[Path]:
+    """Every directory at or below ``folder`` holding a viewls.toml."""
+    roots = []
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _SKIPPED)
+        if CONFIG_FILE in files:
+            roots.append(Path(directory).resolve())
+    return roots
+
+
+class Project:
+    """One viewls.toml root. Only the analysis worker calls ``load`` and ``apply``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.host: AnalysisHost | None = None
+        # Open documents: path -> (version, text).
+        self.open: dict[Path, tuple[int | None, str]] = {}
+        self.published: dict[Path, tuple[Diagnostic, ...]] = {}
+
+    def owns(self, path: Path) -> bool:
+        if path.suffix.lower() != ".sql" or not path.is_relative_to(self.root):
+            return False
+        if self.host is not None and path in self.host.snapshot().files:
+            return True
+        relative = path.relative_to(self.root)
+        globs = self.host.config.view_globs if self.host is not None else ("views/**/*.sql",)
+        return any(relative.match(g) or relative.match(g.replace("**/", "")) for g in globs)
+
+    def load(self) -> Snapshot:
+        self.host = AnalysisHost.load(self.root)
+        if self.open:
+            return self.host.apply_changes({path: text for path, (_, text) in self.open.items()})
+        return self.host.snapshot()
+
+    def apply(self, changes: dict[Path, str | None]) -> Snapshot:
+        assert self.host is not None
+        return self.host.apply_changes(changes)
+
+    def disk_text(self, path: Path) -> str | None:
+        """The saved text of a closed document, or None when the file is gone."""
+        return read_text(path) if path.is_file() else None
