@@ -27,6 +27,12 @@ def project(tmp_path: Path) -> Path:
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "viewls", "serve"]),
                     params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, project: Path):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(request.param),
         root_uri=project.as_uri(),
@@ -110,3 +116,46 @@ async def test_unsaved_buffer_wins_over_the_file_on_disk(client, project):
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
     await diagnostics_for(client, path, lambda d: len(d) == 0)
+
+
+def files_changed(client: LanguageClient, *changes: tuple[Path, types.FileChangeType]) -> None:
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=path.as_uri(), type=kind) for path, kind in changes]))
+
+
+async def test_views_created_and_deleted_on_disk_are_analysed(client, project):
+    reader = project / "views" / "reads_new.sql"
+    reader.write_text("SELECT id FROM brand_new\n")
+    files_changed(client, (reader, types.FileChangeType.Created))
+    (found,) = await diagnostics_for(client, reader, lambda d: len(d) == 1)
+    assert found.code == "unknown-table"
+    created = project / "views" / "brand_new.sql"
+    created.write_text("SELECT user_id AS id FROM users_clean\n")
+    files_changed(client, (created, types.FileChangeType.Created))
+    await diagnostics_for(client, reader, lambda d: len(d) == 0)
+    created.unlink()
+    files_changed(client, (created, types.FileChangeType.Deleted))
+    await diagnostics_for(client, reader, lambda d: len(d) == 1)
+
+
+async def test_editing_viewls_toml_on_disk_reloads_the_project(client, project):
+    config = project / "viewls.toml"
+    dependent = project / "views" / "delivery_times.sql"
+    original = config.read_text()
+    config.write_text(original.replace("[extracts.shipments]", "[extracts.shipments_old]"))
+    files_changed(client, (config, types.FileChangeType.Changed))
+    found = await diagnostics_for(client, dependent, lambda d: len(d) > 0)
+    assert {d.code for d in found} == {"unknown-table"}
+    config.write_text(original)
+    files_changed(client, (config, types.FileChangeType.Changed))
+    await diagnostics_for(client, dependent, lambda d: len(d) == 0)
+
+
+async def test_file_watchers_are_registered_where_the_client_allows_it(client):
+    dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
+    for _ in range(100):
+        if client.registrations or not dynamic:
+            break
+        await asyncio.sleep(0.05)
+    methods = [r.method for r in client.registrations]
+    assert methods == ([types.WORKSPACE_DID_CHANGE_WATCHED_FILES] if dynamic else [])

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from viewls.lsp.server import ViewlsServer
+from viewls.lsp.watched_files import register_watchers
+
+log = logging.getLogger(__name__)
 
 
 def register(server: ViewlsServer) -> None:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ViewlsServer, params: types.InitializedParams) -> None:
+        try:
+            await register_watchers(ls)
+        except Exception:  # a client that cannot register watchers still gets diagnostics
+            log.exception("registering file watchers failed")
         await ls.load_folders(_folders(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)

@@ -92,6 +92,18 @@ class ViewlsServer(LanguageServer):
             if not self._pending.get(project):
                 publish_changed(self, project, snapshot)
 
+    async def run_job(self, project: Project, job) -> None:
+        """Run ``job`` (a Project method returning a snapshot) on the worker, then publish."""
+        loop = asyncio.get_running_loop()
+        await self._loaded.get(project, _done())
+        try:
+            snapshot = await loop.run_in_executor(self._worker, job)
+        except Exception:
+            log.exception("reloading %s failed", project.root)
+            return
+        if not self._pending.get(project):
+            publish_changed(self, project, snapshot)
+
     def shutdown_worker(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
 
@@ -103,9 +115,10 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import lifecycle, sync
+    from viewls.lsp import lifecycle, sync, watched_files
 
     server = ViewlsServer()
     lifecycle.register(server)
     sync.register(server)
+    watched_files.register(server)
     return server

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from viewls.analysis.host import AnalysisHost, read_text
+from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
-from viewls.project.config import CONFIG_FILE
+from viewls.project.config import CONFIG_FILE, load_config
 
 # Directories never searched for projects: dependencies, build output, VCS data.
 _SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
@@ -56,6 +56,12 @@ class Project:
     def apply(self, changes: dict[Path, str | None]) -> Snapshot:
         assert self.host is not None
         return self.host.apply_changes(changes)
+
+    def reload_extracts(self) -> Snapshot:
+        """Data files changed: re-read the extracts' schemas under the same config."""
+        assert self.host is not None
+        config_text = read_text(self.root / CONFIG_FILE)
+        return self.host.set_config(config_text, resolve_extracts(load_config(self.root, config_text)))
 
     def disk_text(self, path: Path) -> str | None:
         """The saved text of a closed document, or None when the file is gone."""
