@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
+    project.snapshot = snapshot
     current = {path: tuple(found) for path, found in snapshot.diagnostics().items()}
     documents: dict[Path, Document | None] = {}
 
@@ -24,9 +25,11 @@ def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) 
             documents[path] = _document(project, snapshot, path)
         return documents[path]
 
-    for path in sorted(set(project.published) | set(current)):
+    # Open documents get a first publication even when clean, so the editor knows they were checked.
+    unannounced = set(project.open) - project.announced
+    for path in sorted(set(project.published) | set(current) | unannounced):
         found = current.get(path, ())
-        if project.published.get(path, ()) == found:
+        if project.published.get(path, ()) == found and path not in unannounced:
             continue
         doc = document(path)
         if doc is None:
@@ -34,6 +37,8 @@ def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) 
         version = project.open.get(path, (None, None))[0]
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri(path), version=version, diagnostics=[diagnostic(d, doc, document) for d in found]))
+        if path in project.open:
+            project.announced.add(path)
         if found:
             project.published[path] = found
         else:

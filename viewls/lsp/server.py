@@ -115,9 +115,10 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import lifecycle, sync, watched_files
+    from viewls.lsp import hover, lifecycle, sync, watched_files
 
     server = ViewlsServer()
+    hover.register(server)
     lifecycle.register(server)
     sync.register(server)
     watched_files.register(server)

@@ -31,6 +31,7 @@ def register(server: ViewlsServer) -> None:
         if project is None:
             return
         project.open.pop(path, None)
+        project.announced.discard(path)
         ls.schedule(project, path, project.disk_text(path))  # the saved file is the truth again
 
 

@@ -34,9 +34,12 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.host: AnalysisHost | None = None
+        # The latest analysed snapshot: what read-only requests (hover, ...) answer from.
+        self.snapshot: Snapshot | None = None
         # Open documents: path -> (version, text).
         self.open: dict[Path, tuple[int | None, str]] = {}
         self.published: dict[Path, tuple[Diagnostic, ...]] = {}
+        self.announced: set[Path] = set()  # open documents published at least once
 
     def owns(self, path: Path) -> bool:
         if path.suffix.lower() != ".sql" or not path.is_relative_to(self.root):

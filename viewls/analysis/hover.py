@@ -1,0 +1,130 @@
+"""Hover: what the thing under the cursor is, as plain markdown (no protocol types).
+
+A pure function of (snapshot, file, offset): views and extracts show their derived
+schema, description and location; columns their type and where they come from; functions
+their signatures and documentation from the registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from sqlglot import exp
+
+from viewls.analysis.snapshot import Snapshot
+from viewls.project.types import format_arrow_type
+from viewls.sql.spans import name_span, token_span
+from viewls.text import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Hover:
+    markdown: str
+    span: Span
+
+
+def hover(snapshot: Snapshot, path: Path, offset: int) -> Hover | None:
+    view = snapshot.files.get(path)
+    if view is None:
+        return None
+    tree = view.parsed.syntax_tree()
+    if tree is None:
+        return None
+    node, span = _node_at(tree, offset)
+    if node is None:
+        return None
+    if isinstance(node, exp.Table):
+        text = _relation(snapshot, node.name)
+    elif isinstance(node, exp.Column):
+        text = _column(snapshot, tree, node, view.schema)
+    else:
+        text = _function(snapshot, view.parsed.text[span.start:span.end])
+    return Hover(text, span) if text else None
+
+
+def _node_at(tree: exp.Expression, offset: int) -> tuple[exp.Expression | None, Span | None]:
+    """The table, column or function whose name token holds ``offset``."""
+    for node in tree.find_all(exp.Table, exp.Column, exp.Func):
+        span = token_span(node) if isinstance(node, exp.Func) else name_span(node)
+        if span is not None and span.start <= offset < span.end:
+            return node, span
+    return None, None
+
+
+def _schema_table(schema: pa.Schema) -> str:
+    rows = [f"| `{f.name}` | `{format_arrow_type(f.type)}`{'' if f.nullable else ' not null'} |" for f in schema]
+    return "\n".join(["| column | type |", "|---|---|", *rows])
+
+
+def _relation(snapshot: Snapshot, name: str) -> str | None:
+    view = snapshot.view(name)
+    if view is not None:
+        parts = [f"**view** `{name}`"]
+        if view.parsed.metadata.description:
+            parts.append(view.parsed.metadata.description)
+        parts.append(_schema_table(view.schema) if view.schema is not None else "_schema unknown: the view has errors_")
+        parts.append(f"Defined in `{view.path.relative_to(snapshot.root)}`")
+        return "\n\n".join(parts)
+    extract = snapshot.extracts.get(name)
+    if extract is not None:
+        parts = [f"**extract** `{name}` ({extract.format or 'unknown format'})"]
+        parts.append(_schema_table(extract.schema) if extract.schema is not None else "_schema unknown_")
+        files = ", ".join(f"`{f.relative_to(snapshot.root) if f.is_relative_to(snapshot.root) else f}`"
+                          for f in extract.files[:3])
+        parts.append(f"Registered in `viewls.toml`" + (f"; data: {files}" if files else ""))
+        return "\n\n".join(parts)
+    return None
+
+
+def _column(snapshot: Snapshot, tree: exp.Expression, column: exp.Column, output: pa.Schema | None) -> str | None:
+    select = column.find_ancestor(exp.Select)
+    sources = _sources(select) if select is not None else {}
+    candidates = [sources[column.table]] if column.table in sources else list(dict.fromkeys(sources.values()))
+    for source in candidates:
+        schema = _schema_of(snapshot, source)
+        if schema is not None and column.name in schema.names:
+            field = schema.field(column.name)
+            kind = "view" if snapshot.view(source) is not None else "extract"
+            return (f"**column** `{column.name}`: `{format_arrow_type(field.type)}`"
+                    f"{'' if field.nullable else ' not null'}\n\nfrom {kind} `{source}`")
+    if output is not None and column.name in output.names:
+        field = output.field(column.name)
+        return f"**column** `{column.name}`: `{format_arrow_type(field.type)}` (output of this view)"
+    return None
+
+
+def _sources(select: exp.Select) -> dict[str, str]:
+    """Alias (or name) -> table name for the tables a SELECT reads directly."""
+    sources = {}
+    for table in [select.args.get("from_"), *select.args.get("joins", [])]:
+        if table is None:
+            continue
+        node = table.this
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+            sources[node.alias_or_name] = node.name
+    return sources
+
+
+def _schema_of(snapshot: Snapshot, name: str) -> pa.Schema | None:
+    view = snapshot.view(name)
+    if view is not None:
+        return view.schema
+    extract = snapshot.extracts.get(name)
+    return extract.schema if extract is not None else None
+
+
+def _function(snapshot: Snapshot, written: str) -> str | None:
+    info = snapshot.registry.get(written.lower())
+    if info is None:
+        return None
+    kind = "native UDF" if info.origin == "udf" else f"built-in {info.kind} function"
+    parts = [f"**{kind}** `{info.syntax or info.name}`"]
+    if info.signatures:
+        shown = "\n".join(f"    {s.render(info.name)}" for s in info.signatures[:8])
+        more = f"\n    ... {len(info.signatures) - 8} more" if len(info.signatures) > 8 else ""
+        parts.append(shown + more)
+    if info.description:
+        parts.append(info.description)
+    return "\n\n".join(parts)
