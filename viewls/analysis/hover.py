@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 from sqlglot import exp
 
+from viewls.analysis.scope import column_sources
 from viewls.analysis.snapshot import Snapshot
 from viewls.project.types import format_arrow_type
 from viewls.sql.spans import name_span, token_span
@@ -79,10 +80,7 @@ def _relation(snapshot: Snapshot, name: str) -> str | None:
 
 
 def _column(snapshot: Snapshot, tree: exp.Expression, column: exp.Column, output: pa.Schema | None) -> str | None:
-    select = column.find_ancestor(exp.Select)
-    sources = _sources(select) if select is not None else {}
-    candidates = [sources[column.table]] if column.table in sources else list(dict.fromkeys(sources.values()))
-    for source in candidates:
+    for source in column_sources(column):
         schema = _schema_of(snapshot, source)
         if schema is not None and column.name in schema.names:
             field = schema.field(column.name)
@@ -93,18 +91,6 @@ def _column(snapshot: Snapshot, tree: exp.Expression, column: exp.Column, output
         field = output.field(column.name)
         return f"**column** `{column.name}`: `{format_arrow_type(field.type)}` (output of this view)"
     return None
-
-
-def _sources(select: exp.Select) -> dict[str, str]:
-    """Alias (or name) -> table name for the tables a SELECT reads directly."""
-    sources = {}
-    for table in [select.args.get("from_"), *select.args.get("joins", [])]:
-        if table is None:
-            continue
-        node = table.this
-        if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
-            sources[node.alias_or_name] = node.name
-    return sources
 
 
 def _schema_of(snapshot: Snapshot, name: str) -> pa.Schema | None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from viewls.analysis.hover import _sources
+from viewls.analysis.scope import column_sources
 from viewls.analysis.snapshot import Snapshot
-from viewls.sql.lineage import _names_a_cte
+from viewls.sql.lineage import names_a_cte
 from viewls.sql.spans import name_span, node_span, token_span
 from viewls.text import Span
 
@@ -35,7 +35,7 @@ def definition(snapshot: Snapshot, path: Path, offset: int) -> list[Target]:
         if span is None or not span.start <= offset < span.end:
             continue
         if isinstance(node, exp.Table):
-            if _names_a_cte(node):
+            if names_a_cte(node):
                 return _cte(tree, path, node.name)
             return _relation(snapshot, node.name)
         return _column(snapshot, node)
@@ -62,10 +62,7 @@ def _relation(snapshot: Snapshot, name: str) -> list[Target]:
 
 
 def _column(snapshot: Snapshot, column: exp.Column) -> list[Target]:
-    select = column.find_ancestor(exp.Select)
-    sources = _sources(select) if select is not None else {}
-    candidates = [sources[column.table]] if column.table in sources else list(dict.fromkeys(sources.values()))
-    for source in candidates:
+    for source in column_sources(column):
         upstream = snapshot.view(source)
         if upstream is not None and upstream.schema is not None and column.name in upstream.schema.names:
             return _select_item(upstream.path, upstream.parsed.syntax_tree(), column.name)

@@ -100,7 +100,7 @@ def _in_order(refs: list) -> tuple:
     return tuple(sorted(refs, key=lambda ref: ref.span.start))
 
 
-def _names_a_cte(table: exp.Table) -> bool:
+def names_a_cte(table: exp.Table) -> bool:
     """Whether an enclosing WITH defines this name where ``table`` stands.
 
     A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the
@@ -133,7 +133,7 @@ def _table_ref(node: exp.Table) -> TableRef | None:
     span = name_span(node)
     if span is None:
         return None
-    if not db and not catalog and _names_a_cte(node):
+    if not db and not catalog and names_a_cte(node):
         return None
     qualified = db not in DEFAULT_SCHEMAS or catalog not in DEFAULT_CATALOGS
     return TableRef(node.name, span, ".".join(p for p in (catalog, db) if p) if qualified else "")
