@@ -39,7 +39,7 @@ def hover(snapshot: Snapshot, path: Path, offset: int) -> Hover | None:
     if isinstance(node, exp.Table):
         text = _relation(snapshot, node.name)
     elif isinstance(node, exp.Column):
-        text = _column(snapshot, tree, node, view.schema)
+        text = _column(snapshot, node, view.schema)
     else:
         text = _function(snapshot, view.parsed.text[span.start:span.end])
     return Hover(text, span) if text else None
@@ -79,7 +79,7 @@ def _relation(snapshot: Snapshot, name: str) -> str | None:
     return None
 
 
-def _column(snapshot: Snapshot, tree: exp.Expression, column: exp.Column, output: pa.Schema | None) -> str | None:
+def _column(snapshot: Snapshot, column: exp.Column, output: pa.Schema | None) -> str | None:
     for source in column_sources(column):
         schema = _schema_of(snapshot, source)
         if schema is not None and column.name in schema.names:
