@@ -115,9 +115,10 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import definition, hover, lifecycle, sync, watched_files
+    from viewls.lsp import code_actions, definition, hover, lifecycle, sync, watched_files
 
     server = ViewlsServer()
+    code_actions.register(server)
     definition.register(server)
     hover.register(server)
     lifecycle.register(server)
