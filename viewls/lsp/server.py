@@ -115,13 +115,14 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import code_actions, definition, hover, lifecycle, sync, watched_files
+    from viewls.lsp import code_actions, definition, hover, lifecycle, symbols, sync, watched_files
 
     server = ViewlsServer()
     code_actions.register(server)
     definition.register(server)
     hover.register(server)
     lifecycle.register(server)
+    symbols.register(server)
     sync.register(server)
     watched_files.register(server)
     return server
