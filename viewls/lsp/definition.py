@@ -8,21 +8,18 @@ from viewls.analysis.host import read_text
 from viewls.analysis.navigation import definition
 from viewls.lsp.convert import Document, uri
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.sync import path_of
+from viewls.lsp.sync import analysed_view
 
 
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def on_definition(ls: ViewlsServer, params: types.DefinitionParams) -> list[types.Location]:
-        path = path_of(params.text_document.uri)
-        project = ls.project_for(path) if path else None
-        snapshot = project.snapshot if project is not None else None
-        view = snapshot.files.get(path) if snapshot is not None else None
-        if view is None:
+        analysed = analysed_view(ls, params.text_document.uri)
+        if analysed is None:
             return []
-        offset = Document(view.parsed.text).offset(params.position)
+        snapshot, view, document = analysed
         locations = []
-        for target in definition(snapshot, path, offset):
+        for target in definition(snapshot, view.path, document.offset(params.position)):
             other = snapshot.files.get(target.path)
             text = other.parsed.text if other is not None else read_text(target.path)
             locations.append(types.Location(uri=uri(target.path), range=Document(text).range(target.span)))

@@ -8,7 +8,7 @@ from viewls.analysis.host import read_text
 from viewls.analysis.symbols import document_symbols, workspace_symbols
 from viewls.lsp.convert import Document, uri
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.sync import path_of
+from viewls.lsp.sync import analysed_view
 
 _KINDS = {"view": types.SymbolKind.Class, "extract": types.SymbolKind.Struct,
           "cte": types.SymbolKind.Namespace, "column": types.SymbolKind.Field}
@@ -17,16 +17,13 @@ _KINDS = {"view": types.SymbolKind.Class, "extract": types.SymbolKind.Struct,
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def on_document_symbol(ls: ViewlsServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        path = path_of(params.text_document.uri)
-        project = ls.project_for(path) if path else None
-        snapshot = project.snapshot if project is not None else None
-        view = snapshot.files.get(path) if snapshot is not None else None
-        if view is None:
+        analysed = analysed_view(ls, params.text_document.uri)
+        if analysed is None:
             return []
-        document = Document(view.parsed.text)
+        snapshot, view, document = analysed
         return [types.DocumentSymbol(name=s.name, kind=_KINDS[s.kind], detail=s.detail or None,
                                      range=document.range(s.span), selection_range=document.range(s.span))
-                for s in document_symbols(snapshot, path)]
+                for s in document_symbols(snapshot, view.path)]
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def on_workspace_symbol(ls: ViewlsServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
