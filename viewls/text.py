@@ -22,9 +22,6 @@ class Span:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid span {self.start}..{self.end}")
 
-    def contains(self, offset: int) -> bool:
-        return self.start <= offset < self.end or offset == self.start == self.end
-
 
 class LineIndex:
     """Maps offsets to (line, column) pairs, both 0-based, columns in characters."""

@@ -155,11 +155,13 @@ class AnalysisHost:
         dirty = {p for p in touched if p in self._parsed}
         for name in changed_names:
             dirty |= self._referrers.get(name, set()) | self._by_name.get(name, set())
-            self._refresh_extract(name)
+            self._rebind(name)
         self._analyse(dirty & self._parsed.keys())
         self._snapshot = None
 
-    def _refresh_extract(self, name: str) -> None:
+    def _rebind(self, name: str) -> None:
+        """Publish an extract's output, or withdraw a name nothing defines any more; a
+        view's output is published when the view is analysed."""
         info = self._extracts.get(name)
         if info is not None:
             self._publish(name, _extract_output(info))
@@ -168,13 +170,14 @@ class AnalysisHost:
 
     def _analyse(self, dirty: set[Path]) -> None:
         """Analyse dirty views in topological order, following only changed outputs."""
+        env = _Env(self)
         heap = [(self._rank_of(p), p) for p in dirty]
         heapq.heapify(heap)
         queued = set(dirty)
         while heap:
             _, path = heapq.heappop(heap)
             parsed = self._parsed[path]
-            analysis = analyse_view(parsed, _Env(self))
+            analysis = analyse_view(parsed, env)
             self._files[path] = analysis
             if self._owner.get(parsed.name) != path:
                 continue

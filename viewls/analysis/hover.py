@@ -81,7 +81,7 @@ def _relation(snapshot: Snapshot, name: str) -> str | None:
 
 def _column(snapshot: Snapshot, column: exp.Column, output: pa.Schema | None) -> str | None:
     for source in column_sources(column):
-        schema = _schema_of(snapshot, source)
+        schema = snapshot.schema_of(source)
         if schema is not None and column.name in schema.names:
             field = schema.field(column.name)
             kind = "view" if snapshot.view(source) is not None else "extract"
@@ -91,14 +91,6 @@ def _column(snapshot: Snapshot, column: exp.Column, output: pa.Schema | None) ->
         field = output.field(column.name)
         return f"**column** `{column.name}`: `{format_arrow_type(field.type)}` (output of this view)"
     return None
-
-
-def _schema_of(snapshot: Snapshot, name: str) -> pa.Schema | None:
-    view = snapshot.view(name)
-    if view is not None:
-        return view.schema
-    extract = snapshot.extracts.get(name)
-    return extract.schema if extract is not None else None
 
 
 def _function(snapshot: Snapshot, written: str) -> str | None:

@@ -15,8 +15,9 @@ from sqlglot import exp
 
 from viewls.diagnostics import Diagnostic
 from viewls.project.metadata import ViewMetadata
-from viewls.sql.canonical import Canonical
+from viewls.sql.canonical import Canonical, normalize
 from viewls.sql.lineage import Lineage
+from viewls.sql.parse import parse_query
 
 
 class State(Enum):
@@ -48,9 +49,6 @@ class ParsedView:
 
     def syntax_tree(self) -> exp.Expression | None:
         """A fresh normalized AST of the query, as analysis saw it."""
-        from viewls.sql.canonical import normalize
-        from viewls.sql.parse import parse_query
-
         ast = parse_query(self.path, self.text).ast
         return normalize(ast) if ast is not None else None
 
@@ -89,7 +87,3 @@ class ViewAnalysis:
     def fingerprint(self) -> str | None:
         canonical = self.parsed.canonical
         return canonical.fingerprint if canonical is not None else None
-
-    @property
-    def has_errors(self) -> bool:
-        return any(d.is_error for d in self.diagnostics)

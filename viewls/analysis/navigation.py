@@ -63,12 +63,14 @@ def _relation(snapshot: Snapshot, name: str) -> list[Target]:
 
 def _column(snapshot: Snapshot, column: exp.Column) -> list[Target]:
     for source in column_sources(column):
+        schema = snapshot.schema_of(source)
+        if schema is None or column.name not in schema.names:
+            continue
         upstream = snapshot.view(source)
-        if upstream is not None and upstream.schema is not None and column.name in upstream.schema.names:
+        if upstream is not None:
             return _select_item(upstream.path, upstream.parsed.syntax_tree(), column.name)
         extract = snapshot.config.extract(source)
-        info = snapshot.extracts.get(source)
-        if extract is not None and info is not None and info.schema is not None and column.name in info.schema.names:
+        if extract is not None:
             return [Target(snapshot.config.config_path, extract.column_span(column.name))]
     return []
 

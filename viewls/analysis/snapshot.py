@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from viewls.analysis.model import ViewAnalysis
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry
@@ -29,6 +31,14 @@ class Snapshot:
 
     def view(self, name: str) -> ViewAnalysis | None:
         return self.views.get(name)
+
+    def schema_of(self, name: str) -> pa.Schema | None:
+        """The schema of the view or extract ``name`` (None: unknown name or broken input)."""
+        view = self.views.get(name)
+        if view is not None:
+            return view.schema
+        extract = self.extracts.get(name)
+        return extract.schema if extract is not None else None
 
     def build_order(self) -> list[str]:
         """Views in deterministic lexicographical topological order (extracts left out)."""

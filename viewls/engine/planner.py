@@ -41,9 +41,6 @@ class Planner:
         if self._tables.pop(name, None) is not None:
             self._ctx.deregister_table(quote(name))
 
-    def table_names(self) -> frozenset[str]:
-        return frozenset(self._tables)
-
     def plan(self, sql: str) -> pa.Schema:
         try:
             return self._ctx.sql_with_options(sql, self._options).schema()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from viewls.diagnostics import Diagnostic, Severity
 from viewls.text import LineIndex, Span
@@ -57,6 +58,12 @@ class Document:
 
 def uri(path: Path) -> str:
     return path.as_uri()
+
+
+def path_of(uri: str) -> Path | None:
+    """The file behind a URI; None for URIs that are not files."""
+    path = to_fs_path(uri)
+    return Path(path).resolve() if path else None
 
 
 def diagnostic(d: Diagnostic, document: Document,

@@ -6,17 +6,16 @@ from lsprotocol import types
 
 from viewls.analysis.hover import hover
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.sync import analysed_view
 
 
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: ViewlsServer, params: types.HoverParams) -> types.Hover | None:
-        analysed = analysed_view(ls, params.text_document.uri)
+        analysed = ls.analysed(params.text_document.uri)
         if analysed is None:
             return None
-        snapshot, view, document = analysed
-        found = hover(snapshot, view.path, document.offset(params.position))
+        project, view, document = analysed
+        found = hover(project.snapshot, view.path, document.offset(params.position))
         if found is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),

@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
+from viewls.lsp.convert import path_of
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.watched_files import register_watchers
 
@@ -26,10 +26,10 @@ def register(server: ViewlsServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def folders_changed(ls: ViewlsServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         for removed in params.event.removed:
-            folder = _path(removed.uri)
+            folder = path_of(removed.uri)
             for root in [r for r in ls.projects if folder and r.is_relative_to(folder)]:
                 del ls.projects[root]
-        await ls.load_folders([p for p in (_path(f.uri) for f in params.event.added) if p])
+        await ls.load_folders([p for p in (path_of(f.uri) for f in params.event.added) if p])
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ViewlsServer, params: None) -> None:
@@ -37,12 +37,7 @@ def register(server: ViewlsServer) -> None:
 
 
 def _folders(ls: ViewlsServer) -> list[Path]:
-    folders = [p for p in (_path(f.uri) for f in ls.workspace.folders.values()) if p]
+    folders = [p for p in (path_of(f.uri) for f in ls.workspace.folders.values()) if p]
     if not folders and ls.workspace.root_path:
         folders = [Path(ls.workspace.root_path).resolve()]
     return folders
-
-
-def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri)
-    return Path(path).resolve() if path else None

@@ -22,7 +22,7 @@ def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) 
 
     def document(path: Path) -> Document | None:
         if path not in documents:
-            documents[path] = _document(project, snapshot, path)
+            documents[path] = project.document(path)
         return documents[path]
 
     # Open documents get a first publication even when clean, so the editor knows they were checked.
@@ -43,13 +43,3 @@ def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) 
             project.published[path] = found
         else:
             project.published.pop(path, None)
-
-
-def _document(project: Project, snapshot: Snapshot, path: Path) -> Document | None:
-    view = snapshot.files.get(path)
-    if view is not None:
-        return Document(view.parsed.text)
-    if path in project.open:
-        return Document(project.open[path][1])
-    text = project.disk_text(path)
-    return Document(text) if text is not None else None

@@ -18,6 +18,8 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from viewls import __version__
+from viewls.analysis.model import ViewAnalysis
+from viewls.lsp.convert import Document, path_of
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
 
@@ -39,6 +41,15 @@ class ViewlsServer(LanguageServer):
     def project_for(self, path: Path) -> Project | None:
         owners = [p for p in self.projects.values() if p.owns(path)]
         return max(owners, key=lambda p: len(p.root.parts)) if owners else None
+
+    def analysed(self, uri: str) -> tuple[Project, ViewAnalysis, Document] | None:
+        """The project, the view behind ``uri`` in its latest snapshot, and that view's analysed text."""
+        path = path_of(uri)
+        project = self.project_for(path) if path else None
+        view = project.snapshot.files.get(path) if project is not None and project.snapshot else None
+        if view is None:
+            return None
+        return project, view, Document(view.parsed.text)
 
     async def load_folders(self, folders: list[Path]) -> None:
         loop = asyncio.get_running_loop()

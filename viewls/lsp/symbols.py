@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.host import read_text
 from viewls.analysis.symbols import document_symbols, workspace_symbols
-from viewls.lsp.convert import Document, uri
+from viewls.lsp.convert import uri
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.sync import analysed_view
 
 _KINDS = {"view": types.SymbolKind.Class, "extract": types.SymbolKind.Struct,
           "cte": types.SymbolKind.Namespace, "column": types.SymbolKind.Field}
@@ -17,13 +15,13 @@ _KINDS = {"view": types.SymbolKind.Class, "extract": types.SymbolKind.Struct,
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def on_document_symbol(ls: ViewlsServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        analysed = analysed_view(ls, params.text_document.uri)
+        analysed = ls.analysed(params.text_document.uri)
         if analysed is None:
             return []
-        snapshot, view, document = analysed
+        project, view, document = analysed
         return [types.DocumentSymbol(name=s.name, kind=_KINDS[s.kind], detail=s.detail or None,
                                      range=document.range(s.span), selection_range=document.range(s.span))
-                for s in document_symbols(snapshot, view.path)]
+                for s in document_symbols(project.snapshot, view.path)]
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def on_workspace_symbol(ls: ViewlsServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
@@ -32,12 +30,14 @@ def register(server: ViewlsServer) -> None:
             snapshot = project.snapshot
             if snapshot is None:
                 continue
-            texts = {}
+            documents = {}
             for symbol in workspace_symbols(snapshot, params.query):
-                if symbol.path not in texts:
-                    view = snapshot.files.get(symbol.path)
-                    texts[symbol.path] = Document(view.parsed.text if view else read_text(symbol.path))
+                if symbol.path not in documents:
+                    documents[symbol.path] = project.document(symbol.path)
+                document = documents[symbol.path]
+                if document is None:
+                    continue
                 found.append(types.WorkspaceSymbol(
                     name=symbol.name, kind=_KINDS[symbol.kind], container_name=project.root.name,
-                    location=types.Location(uri=uri(symbol.path), range=texts[symbol.path].range(symbol.span))))
+                    location=types.Location(uri=uri(symbol.path), range=document.range(symbol.span))))
         return found

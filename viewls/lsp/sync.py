@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
-from viewls.analysis.model import ViewAnalysis
-from viewls.analysis.snapshot import Snapshot
-from viewls.lsp.convert import Document
+from viewls.lsp.convert import path_of
 from viewls.lsp.server import ViewlsServer
-
-
-def path_of(uri: str) -> Path | None:
-    path = to_fs_path(uri)
-    return Path(path).resolve() if path else None
-
-
-def analysed_view(ls: ViewlsServer, uri: str) -> tuple[Snapshot, ViewAnalysis, Document] | None:
-    """The latest snapshot, the view behind ``uri`` in it, and that view's analysed text."""
-    path = path_of(uri)
-    project = ls.project_for(path) if path else None
-    snapshot = project.snapshot if project is not None else None
-    view = snapshot.files.get(path) if snapshot is not None else None
-    if view is None:
-        return None
-    return snapshot, view, Document(view.parsed.text)
 
 
 def register(server: ViewlsServer) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.sync import path_of
+from viewls.lsp.convert import path_of
 from viewls.project.config import CONFIG_FILE
 from viewls.project.formats import SUFFIXES
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
-from viewls.project.config import CONFIG_FILE, load_config
+from viewls.lsp.convert import Document
+from viewls.project.config import CONFIG_FILE, DEFAULT_VIEWS, load_config
 
 # Directories never searched for projects: dependencies, build output, VCS data.
 _SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
@@ -42,13 +43,26 @@ class Project:
         self.announced: set[Path] = set()  # open documents published at least once
 
     def owns(self, path: Path) -> bool:
+        """Whether ``path`` is a view of this project. Runs on the event loop, so it reads
+        the published snapshot, never the host the worker may be updating."""
         if path.suffix.lower() != ".sql" or not path.is_relative_to(self.root):
             return False
-        if self.host is not None and path in self.host.snapshot().files:
+        snapshot = self.snapshot
+        if snapshot is not None and path in snapshot.files:
             return True
         relative = path.relative_to(self.root)
-        globs = self.host.config.view_globs if self.host is not None else ("views/**/*.sql",)
+        globs = snapshot.config.view_globs if snapshot is not None else DEFAULT_VIEWS
         return any(relative.match(g) or relative.match(g.replace("**/", "")) for g in globs)
+
+    def document(self, path: Path) -> Document | None:
+        """A file's text as analysed: the view in the snapshot, else the open buffer, else disk."""
+        view = self.snapshot.files.get(path) if self.snapshot is not None else None
+        if view is not None:
+            return Document(view.parsed.text)
+        if path in self.open:
+            return Document(self.open[path][1])
+        text = self.disk_text(path)
+        return Document(text) if text is not None else None
 
     def load(self) -> Snapshot:
         self.host = AnalysisHost.load(self.root)
