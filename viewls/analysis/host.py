@@ -151,7 +151,8 @@ class AnalysisHost:
                 [(dep, name) for name, path in self._owner.items() for dep in self._parsed[path].dependencies])
             self._rank = {name: i for i, name in enumerate(self._graph.order())}
             changed_names |= {n for n in old_owner.keys() | self._owner.keys() if old_owner.get(n) != self._owner.get(n)}
-            changed_names |= old_cyclic ^ self._graph.cyclic
+            # Every view on a cycle, before or after: its cycle's path may have changed.
+            changed_names |= old_cyclic | self._graph.cyclic
         dirty = {p for p in touched if p in self._parsed}
         for name in changed_names:
             dirty |= self._referrers.get(name, set()) | self._by_name.get(name, set())
@@ -244,9 +245,13 @@ class _Env:
         host = self._host
         return [*host._extracts, *host._owner]
 
-    def cycle(self, name: str) -> list[str] | None:
-        graph = self._host._graph
-        return graph.cycle_through(name) if name in graph.cyclic else None
+    def cycle(self, view: ParsedView) -> list[str] | None:
+        """The cycle through ``view``; only the file that owns a name is in the graph."""
+        host = self._host
+        graph = host._graph
+        if view.name not in graph.cyclic or host._owner.get(view.name) != view.path:
+            return None
+        return graph.cycle_through(view.name)
 
     def config_failure(self) -> Diagnostic | None:
         config = self._host._config

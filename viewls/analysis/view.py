@@ -57,7 +57,7 @@ class Environment(Protocol):
 
     def names(self) -> Iterable[str]: ...
 
-    def cycle(self, name: str) -> list[str] | None: ...
+    def cycle(self, view: ParsedView) -> list[str] | None: ...
 
     def config_failure(self) -> Diagnostic | None: ...
 
@@ -89,7 +89,7 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
     if unknown:
         diagnostics.extend(unknown)
         return done(State.ERROR)
-    cycle = env.cycle(parsed.name)
+    cycle = env.cycle(parsed)
     if cycle is not None:
         diagnostics.append(_cycle(parsed, cycle))
         return done(State.ERROR)
