@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from viewls import __version__
 from viewls.analysis.model import ViewAnalysis
+from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, path_of
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
@@ -79,6 +80,19 @@ class ViewlsServer(LanguageServer):
             if future is not None and not future.done():
                 future.set_result(None)
         publish_changed(self, project, snapshot)
+
+    async def settled(self, project: Project) -> Snapshot | None:
+        """The snapshot once every edit recorded so far is analysed.
+
+        For requests whose answer must match the buffer exactly (rename, references):
+        read-only lookups such as hover answer from the latest snapshot at once instead.
+        """
+        await self._loaded.get(project, _done())
+        task = self._scheduled.get(project)
+        while task is not None and not task.done():
+            await asyncio.shield(task)
+            task = self._scheduled.get(project)
+        return project.snapshot
 
     # --- edits ------------------------------------------------------------------------
 
