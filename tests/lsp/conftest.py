@@ -26,19 +26,24 @@ def project(tmp_path: Path) -> Path:
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "viewls", "serve"]),
                     params=CLIENTS)
 async def client(lsp_client: LanguageClient, request, project: Path):
-    lsp_client.registrations = []
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        lsp_client.registrations.extend(params.registrations)
-
-    await lsp_client.initialize_session(types.InitializeParams(
+    accept_registrations(lsp_client)
+    result = await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(request.param),
         root_uri=project.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="shop")],
     ))
+    lsp_client.server_capabilities = result.capabilities
     yield
     await lsp_client.shutdown_session()
+
+
+def accept_registrations(client: LanguageClient) -> None:
+    """Answer client/registerCapability as editors do, keeping what was registered."""
+    client.registrations = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)
 
 
 async def diagnostics_for(client: LanguageClient, path: Path, predicate, timeout: float = 20.0):

@@ -163,7 +163,8 @@ def _serve(args) -> int:
         server.start_tcp(host, int(port))
     else:
         server.start_io()
-    return EXIT_OK
+    # The specification: 0 after a shutdown request, 1 when the client left without one.
+    return EXIT_OK if server.protocol.shutdown_requested else 1
 
 
 def _udfs(args) -> int:

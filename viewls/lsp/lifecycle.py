@@ -1,4 +1,5 @@
-"""Initialization (find and load every project of the workspace) and shutdown."""
+"""Initialization (choose push or pull diagnostics; find and load every project of the
+workspace) and shutdown."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from viewls.lsp import pull_diagnostics
 from viewls.lsp.convert import path_of
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.watched_files import register_watchers
@@ -15,6 +17,11 @@ log = logging.getLogger(__name__)
 
 
 def register(server: ViewlsServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: ViewlsServer, params: types.InitializeParams) -> None:
+        if pull_diagnostics.supported(params.capabilities):
+            pull_diagnostics.enable(ls)
+
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ViewlsServer, params: types.InitializedParams) -> None:
         try:

@@ -1,4 +1,5 @@
-"""Publishing diagnostics: only for files whose diagnostics changed, open or not."""
+"""Delivering diagnostics: pushed for files whose diagnostics changed, open or not, or,
+for clients that pull, a refresh request that makes them ask again."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
 
 def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
     project.snapshot = snapshot
-    current = {path: tuple(found) for path, found in snapshot.diagnostics().items()}
+    changed = project.record(snapshot.diagnostics())
+    if server.pull_diagnostics:
+        if changed:
+            server.workspace_diagnostic_refresh(None)
+        return
+    # Open documents get a first publication even when clean, so the editor knows they were checked.
+    unannounced = set(project.open) - project.announced
     documents: dict[Path, Document | None] = {}
 
     def document(path: Path) -> Document | None:
@@ -25,21 +32,24 @@ def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) 
             documents[path] = project.document(path)
         return documents[path]
 
-    # Open documents get a first publication even when clean, so the editor knows they were checked.
-    unannounced = set(project.open) - project.announced
-    for path in sorted(set(project.published) | set(current) | unannounced):
-        found = current.get(path, ())
-        if project.published.get(path, ()) == found and path not in unannounced:
-            continue
-        doc = document(path)
-        if doc is None:
+    for path in sorted(changed | unannounced):
+        items = lsp_diagnostics(project, path, document)
+        if items is None:
             continue
         version = project.open.get(path, (None, None))[0]
-        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri(path), version=version, diagnostics=[diagnostic(d, doc, document) for d in found]))
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri(path), version=version, diagnostics=items))
         if path in project.open:
             project.announced.add(path)
-        if found:
-            project.published[path] = found
-        else:
-            project.published.pop(path, None)
+
+
+def lsp_diagnostics(project: Project, path: Path, document=None) -> list[types.Diagnostic] | None:
+    """The recorded diagnostics of ``path`` in LSP terms; None when its text is unreadable."""
+    found = project.published.get(path, ())
+    if not found:
+        return []  # clearing needs no text: the file may be gone
+    document = document or project.document
+    doc = document(path)
+    if doc is None:
+        return None
+    return [diagnostic(d, doc, document) for d in found]

@@ -15,12 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from viewls import __version__
 from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, path_of
+from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
 
@@ -30,12 +32,16 @@ log = logging.getLogger(__name__)
 
 class ViewlsServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("viewls", __version__)
+        super().__init__("viewls", __version__, protocol_cls=ViewlsProtocol)
         self.projects: dict[Path, Project] = {}
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viewls-analysis")
         self._pending: dict[Project, dict[Path, str | None]] = {}
         self._scheduled: dict[Project, asyncio.Task] = {}
         self._loaded: dict[Project, asyncio.Future] = {}
+        self._discovered = asyncio.Event()  # the workspace folders were searched for projects
+        # Set while initializing for clients that pull diagnostics (see pull_diagnostics).
+        self.pull_diagnostics = False
+        self._reported: set[tuple[str, str]] = set()
 
     # --- projects ---------------------------------------------------------------------
 
@@ -59,6 +65,7 @@ class ViewlsServer(LanguageServer):
                 if root not in self.projects:
                     project = self.projects[root] = Project(root)
                     self._loaded[project] = loop.create_future()
+        self._discovered.set()
         await asyncio.gather(*(self._load(p) for p in list(self.projects.values()) if p.host is None))
 
     async def _load(self, project: Project) -> None:
@@ -80,6 +87,15 @@ class ViewlsServer(LanguageServer):
             if future is not None and not future.done():
                 future.set_result(None)
         publish_changed(self, project, snapshot)
+
+    async def project_of(self, uri: str) -> Project | None:
+        """The project owning ``uri``, once the workspace has been searched for projects
+        (a request may arrive before ``initialized`` finished)."""
+        path = path_of(uri)
+        if path is None:
+            return None
+        await self._discovered.wait()
+        return self.project_for(path)
 
     async def settled(self, project: Project) -> Snapshot | None:
         """The snapshot once every edit recorded so far is analysed.
@@ -111,8 +127,8 @@ class ViewlsServer(LanguageServer):
             changes = self._pending.pop(project)
             try:
                 snapshot = await loop.run_in_executor(self._worker, project.apply, changes)
-            except Exception:
-                log.exception("analysis of %s failed", project.root)
+            except Exception as failure:
+                self.report_server_error(failure, f"analysis of {project.root}")
                 continue
             if not self._pending.get(project):
                 publish_changed(self, project, snapshot)
@@ -123,11 +139,23 @@ class ViewlsServer(LanguageServer):
         await self._loaded.get(project, _done())
         try:
             snapshot = await loop.run_in_executor(self._worker, job)
-        except Exception:
-            log.exception("reloading %s failed", project.root)
+        except Exception as failure:
+            self.report_server_error(failure, f"reloading {project.root}")
             return
         if not self._pending.get(project):
             publish_changed(self, project, snapshot)
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """A failing handler is a bug: log it with its traceback and tell the user once per
+        kind of failure; the server carries on. Failed requests already answer with an error."""
+        log.error("internal error (%s): %s", getattr(source, "__name__", source), error, exc_info=error)
+        key = (type(error).__name__, str(error))
+        if source is FeatureRequestError or key in self._reported:
+            return
+        self._reported.add(key)
+        self.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"viewls hit an internal error and carries on: {error}. Details are in its log."))
 
     def shutdown_worker(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)

@@ -39,7 +39,11 @@ class Project:
         self.snapshot: Snapshot | None = None
         # Open documents: path -> (version, text).
         self.open: dict[Path, tuple[int | None, str]] = {}
+        # The diagnostics last delivered per file, with a result id that changes with them
+        # (pull clients send it back and get "unchanged" while it still holds).
         self.published: dict[Path, tuple[Diagnostic, ...]] = {}
+        self.result_ids: dict[Path, str] = {}
+        self._generation = 0
         self.announced: set[Path] = set()  # open documents published at least once
 
     def owns(self, path: Path) -> bool:
@@ -53,6 +57,25 @@ class Project:
         relative = path.relative_to(self.root)
         globs = snapshot.config.view_globs if snapshot is not None else DEFAULT_VIEWS
         return any(relative.match(g) or relative.match(g.replace("**/", "")) for g in globs)
+
+    def record(self, diagnostics: dict[Path, list[Diagnostic]]) -> set[Path]:
+        """Make ``diagnostics`` the delivered state; the files whose diagnostics changed."""
+        self._generation += 1
+        changed = set()
+        for path in set(self.published) | set(diagnostics):
+            found = tuple(diagnostics.get(path, ()))
+            if self.published.get(path, ()) == found:
+                continue
+            changed.add(path)
+            self.result_ids[path] = f"{self._generation}"
+            if found:
+                self.published[path] = found
+            else:
+                del self.published[path]
+        return changed
+
+    def result_id(self, path: Path) -> str:
+        return self.result_ids.get(path, "0")
 
     def document(self, path: Path) -> Document | None:
         """A file's text as analysed: the view in the snapshot, else the open buffer, else disk."""
