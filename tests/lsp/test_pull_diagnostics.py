@@ -6,10 +6,8 @@ import asyncio
 import sys
 
 import attrs
-import pytest
 import pytest_lsp
 from lsprotocol import types
-from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.lsp.conftest import accept_registrations, diagnostics_for, open_view, replace
@@ -92,17 +90,3 @@ async def test_clients_that_cannot_be_told_to_pull_again_get_pushed_diagnostics(
     (found,) = await diagnostics_for(client, path, lambda d: len(d) == 1)
     assert found.code == "unknown-column"
 
-
-async def test_a_cancelled_request_is_answered_as_cancelled_and_the_server_carries_on(puller, project):
-    path = project / "views" / "users_clean.sql"
-    text = path.read_text()
-    open_view(puller, path, text)
-    replace(puller, path, 2, "signup_date,", "signup_dat,", text)
-    # The pull waits for the edit's analysis (debounced), so the cancellation finds it pending.
-    request = puller.protocol.send_request(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DocumentDiagnosticParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri())), msg_id="pull-1")
-    puller.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="pull-1"))
-    with pytest.raises(JsonRpcRequestCancelled):
-        await asyncio.wrap_future(request)
-    report = await pull(puller, path)
-    assert [d.code for d in report.items] == ["unknown-column"]

@@ -132,3 +132,22 @@ async def test_requests_anywhere_in_odd_documents_answer_without_errors(client, 
             except JsonRpcException as error:  # pragma: no cover - the assertion names the failure
                 raise AssertionError(f"{path.name} at {position}: {error}") from error
         await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=document))
+
+
+async def test_a_cancelled_request_is_answered_as_cancelled_and_the_server_carries_on(project: Path):
+    raw = await RawClient.start()
+    pulling = {"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {"refreshSupport": True}}}
+    await raw.request(1, "initialize", {"processId": None, "rootUri": project.as_uri(), "capabilities": pulling,
+                                        "workspaceFolders": [{"uri": project.as_uri(), "name": "shop"}]})
+    view = project / "views" / "users_clean.sql"
+    pull = {"textDocument": {"uri": view.as_uri()}}
+    # Until `initialized` the workspace is not searched, so this pull is certainly still waiting.
+    raw.send({"id": 2, "method": "textDocument/diagnostic", "params": pull})
+    raw.send({"method": "$/cancelRequest", "params": {"id": 2}})
+    answer = await raw.receive()
+    assert answer["id"] == 2 and answer["error"]["code"] == -32800  # RequestCancelled
+    raw.send({"method": "initialized", "params": {}})
+    report = await raw.request(4, "textDocument/diagnostic", pull)
+    assert report["result"] == {"kind": "full", "items": [], "resultId": "0"}
+    assert (await raw.request(5, "shutdown"))["result"] is None
+    assert await raw.exit_code() == 0

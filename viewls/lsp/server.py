@@ -1,10 +1,11 @@
 """The viewls language server: state, the analysis worker, and handler registration.
 
 Handlers that change state (document sync) only record the new text and schedule an
-analysis; the analysis runs on one worker thread (the host is not thread-safe) after
-a short debounce, off the event loop, so requests stay responsive. A run whose inputs
-changed while it ran publishes nothing: the next run follows at once, so stale
-diagnostics never reach the client.
+analysis; the analysis runs on one worker thread (the host is not thread-safe), off the
+event loop, so requests stay responsive. There is no debounce: an edit to an idle project
+is analysed at once, and edits that arrive while a run is busy are coalesced into the next
+run. A run whose inputs changed while it ran publishes nothing: the next run follows at
+once, so stale diagnostics never reach the client.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
 
-DEBOUNCE_SECONDS = 0.03
 log = logging.getLogger(__name__)
 
 
@@ -113,7 +113,7 @@ class ViewlsServer(LanguageServer):
     # --- edits ------------------------------------------------------------------------
 
     def schedule(self, project: Project, path: Path, text: str | None) -> None:
-        """Record a new text for ``path`` and (re)start the debounce for its project."""
+        """Record a new text for ``path``; start an analysis of its project unless one is under way."""
         self._pending.setdefault(project, {})[path] = text
         task = self._scheduled.get(project)
         if task is None or task.done():
@@ -123,7 +123,6 @@ class ViewlsServer(LanguageServer):
         loop = asyncio.get_running_loop()
         await self._loaded.get(project, _done())
         while self._pending.get(project):
-            await asyncio.sleep(DEBOUNCE_SECONDS)
             changes = self._pending.pop(project)
             try:
                 snapshot = await loop.run_in_executor(self._worker, project.apply, changes)
@@ -168,13 +167,20 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import code_actions, definition, hover, lifecycle, symbols, sync, watched_files
+    from viewls.lsp import (code_actions, code_lens, commands, definition, hover, inlay_hints, lifecycle,
+                            references, rename, semantic_tokens, symbols, sync, watched_files)
 
     server = ViewlsServer()
     code_actions.register(server)
+    code_lens.register(server)
+    commands.register(server)
     definition.register(server)
     hover.register(server)
+    inlay_hints.register(server)
     lifecycle.register(server)
+    references.register(server)
+    rename.register(server)
+    semantic_tokens.register(server)
     symbols.register(server)
     sync.register(server)
     watched_files.register(server)
