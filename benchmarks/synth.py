@@ -228,18 +228,18 @@ def header(v: View, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plan_dag(n: int, rng: random.Random) -> list[View]:
+def plan_dag(n: int, rng: random.Random, root_descendants: int = ROOT_DESCENDANTS) -> list[View]:
     """Views numbered in topological order (by layer), inputs chosen from lower layers.
 
     Domain 0 has four layer-0 views, the first being the root, and (when the project is
-    big enough for more domains) ROOT_DESCENDANTS views above them, each reading the
+    big enough for more domains) ``root_descendants`` views above them, each reading the
     root or a view above it, so all of them descend from the root. No other domain reads
     domain 0.
     """
-    if n >= 2 * DOMAIN_SIZE:
-        rest = n - 4 - ROOT_DESCENDANTS
+    if n >= root_descendants + DOMAIN_SIZE:
+        rest = n - 4 - root_descendants
         count = max(1, round(rest / DOMAIN_SIZE))
-        sizes = [4 + ROOT_DESCENDANTS] + [rest // count + (d < rest % count) for d in range(count)]
+        sizes = [4 + root_descendants] + [rest // count + (d < rest % count) for d in range(count)]
     else:
         sizes = [n]
     slots = []  # (layer, domain)
@@ -299,7 +299,7 @@ def _value(t: str, i: int, rng: random.Random):
             "bool": lambda: i % 2 == 0}[t]()
 
 
-def generate(root: Path, n: int, seed: int = 7) -> dict:
+def generate(root: Path, n: int, seed: int = 7, root_descendants: int = ROOT_DESCENDANTS) -> dict:
     """Write a project of ``n`` views to ``root``; return its ``bench.json`` manifest."""
     rng = random.Random(seed)
     (root / "views").mkdir(parents=True, exist_ok=True)
@@ -314,7 +314,7 @@ def generate(root: Path, n: int, seed: int = 7) -> dict:
 
     for name in schemas:  # as viewls reads them: Parquet strings become string_view
         register(name, ctx.read_parquet(str(root / "data" / f"{name}.parquet")).schema())
-    views = plan_dag(n, rng)
+    views = plan_dag(n, rng, root_descendants)
     dependents = {v.name: 0 for v in views}
     for v in views:
         for i in v.inputs:
@@ -370,6 +370,7 @@ if __name__ == "__main__":
     parser.add_argument("views", type=int)
     parser.add_argument("root", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--root-descendants", type=int, default=ROOT_DESCENDANTS)
     args = parser.parse_args()
-    manifest = generate(args.root, args.views, args.seed)
+    manifest = generate(args.root, args.views, args.seed, args.root_descendants)
     print({k: v for k, v in manifest.items() if k not in ("order", "root_edit", "leaf_edit")})
