@@ -57,8 +57,15 @@ def test_incremental_equals_from_scratch(workspace, sequence):
             texts.pop(path, None)
         else:
             texts[path] = text
+        previous = host.snapshot()
         incremental = host.apply_change(path, text)
         assert dump(incremental) == dump(workspace.host(dict(texts)).snapshot())
+        # What the language server publishes from: no file outside the touched ones changed.
+        touched = incremental.touched_since(previous)
+        before, after = previous.diagnostics(), incremental.diagnostics()
+        assert touched is not None
+        assert {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)} <= touched
+        assert incremental.diagnostics(touched) == {p: d for p, d in after.items() if p in touched}
 
 
 def count_plans(host) -> list[str]:

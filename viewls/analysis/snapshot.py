@@ -44,14 +44,28 @@ class Snapshot:
         """Views in deterministic lexicographical topological order (extracts left out)."""
         return [name for name in self.graph.order() if name in self.views]
 
-    def diagnostics(self) -> dict[Path, list[Diagnostic]]:
-        """Every diagnostic of the project grouped by file, files and diagnostics in order."""
+    def touched_since(self, previous: Snapshot | None) -> set[Path] | None:
+        """The files whose diagnostics may differ from ``previous``'s; None when any may.
+
+        A view the host did not re-analyse keeps its analysis object, so identity finds the
+        few files an edit touched without comparing every diagnostic of the project.
+        """
+        if previous is None or previous.config is not self.config or previous.extracts.keys() != self.extracts.keys() \
+                or any(previous.extracts[name] is not info for name, info in self.extracts.items()):
+            return None
+        touched = {path for path, analysis in self.files.items() if previous.files.get(path) is not analysis}
+        return touched | (previous.files.keys() - self.files.keys())
+
+    def diagnostics(self, paths: set[Path] | None = None) -> dict[Path, list[Diagnostic]]:
+        """Every diagnostic of the project (or of the view files ``paths``) grouped by file,
+        files and diagnostics in order."""
         grouped: dict[Path, list[Diagnostic]] = defaultdict(list)
-        grouped[self.config.config_path].extend(self.config.diagnostics)
-        for info in self.extracts.values():
-            for diagnostic in info.diagnostics:
-                grouped[diagnostic.path].append(diagnostic)
-        for path, analysis in self.files.items():
-            grouped[path].extend(analysis.diagnostics)
+        if paths is None:
+            grouped[self.config.config_path].extend(self.config.diagnostics)
+            for info in self.extracts.values():
+                for diagnostic in info.diagnostics:
+                    grouped[diagnostic.path].append(diagnostic)
+        for path in self.files if paths is None else paths & self.files.keys():
+            grouped[path].extend(self.files[path].diagnostics)
         return {path: sorted(found, key=lambda d: (d.span, d.code))
                 for path, found in sorted(grouped.items()) if found}

@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 
 
 def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
-    project.snapshot = snapshot
-    changed = project.record(snapshot.diagnostics())
+    changed = project.record(snapshot)
     if server.pull_diagnostics:
         if changed:
             server.workspace_diagnostic_refresh(None)

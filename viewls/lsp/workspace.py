@@ -58,11 +58,14 @@ class Project:
         globs = snapshot.config.view_globs if snapshot is not None else DEFAULT_VIEWS
         return any(relative.match(g) or relative.match(g.replace("**/", "")) for g in globs)
 
-    def record(self, diagnostics: dict[Path, list[Diagnostic]]) -> set[Path]:
-        """Make ``diagnostics`` the delivered state; the files whose diagnostics changed."""
+    def record(self, snapshot: Snapshot) -> set[Path]:
+        """Make ``snapshot`` the published one; the files whose diagnostics changed."""
+        touched = snapshot.touched_since(self.snapshot)
+        self.snapshot = snapshot
+        diagnostics = snapshot.diagnostics(touched)
         self._generation += 1
         changed = set()
-        for path in set(self.published) | set(diagnostics):
+        for path in set(diagnostics) | (set(self.published) if touched is None else touched):
             found = tuple(diagnostics.get(path, ()))
             if self.published.get(path, ()) == found:
                 continue
