@@ -49,8 +49,11 @@ class AnalysisHost:
         self._graph = DependencyGraph((), ())
         self._rank: dict[str, int] = {}
         self._snapshot: Snapshot | None = None
-        # Files in path order and owned names in name order, kept until files come or go.
-        self._order: tuple[list[Path], list[tuple[str, Path]]] | None = None
+        # The last snapshot's files (in path order) and views (in name order), and the files
+        # analysed since: a snapshot copies the two and updates those few, without hashing
+        # every path of a large project. None when files came or went.
+        self._ordered: tuple[dict[Path, ViewAnalysis], dict[str, ViewAnalysis]] | None = None
+        self._fresh: set[Path] = set()
         self._set_extracts(extracts)
         with _quiet_gc():
             for path, text in views.items():
@@ -143,7 +146,7 @@ class AnalysisHost:
     def _rebuild(self, touched: set[Path], changed_names: set[str], structural: bool) -> None:
         """Re-bind names and rebuild the graph if its shape changed, then re-analyse what is dirty."""
         if structural:
-            self._order = None
+            self._ordered = None
             old_owner, old_cyclic = self._owner, self._graph.cyclic
             self._owner = _owners(self._parsed, self._extracts)
             self._graph = DependencyGraph(
@@ -180,6 +183,7 @@ class AnalysisHost:
             parsed = self._parsed[path]
             analysis = analyse_view(parsed, env)
             self._files[path] = analysis
+            self._fresh.add(path)
             if self._owner.get(parsed.name) != path:
                 continue
             if self._outputs.get(parsed.name) == analysis.output:
@@ -211,11 +215,16 @@ class AnalysisHost:
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            if self._order is None:
-                self._order = (sorted(self._files), sorted(self._owner.items()))
-            paths, owners = self._order
-            files = {path: self._files[path] for path in paths}
-            views = {name: files[path] for name, path in owners}
+            if self._ordered is None:
+                files = {path: self._files[path] for path in sorted(self._files)}
+                views = {name: files[path] for name, path in sorted(self._owner.items())}
+            else:
+                files, views = self._ordered[0].copy(), self._ordered[1].copy()
+                for path in self._fresh:
+                    analysis = files[path] = self._files[path]
+                    if self._owner.get(analysis.name) == path:
+                        views[analysis.name] = analysis
+            self._ordered, self._fresh = (files, views), set()
             self._snapshot = Snapshot(
                 root=self.root, config=self._config,
                 extracts=MappingProxyType(dict(self._extracts)),
