@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-from datafusion import SessionContext
+from datafusion import DataFrame, SessionContext
 
 from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.config import ExtractConfig
@@ -203,7 +203,7 @@ class _Resolver:
         schemas = []
         for file in files:
             try:
-                schemas.append(_read(context, data_format, file))
+                schemas.append(scan(context, data_format, file).schema())
             except Exception as exc:  # DataFusion raises plain Exception for every reader failure
                 message = f"cannot read '{self.shown(file)}': {_reader_message(exc)}"
                 self.report(error, self.config.path_span, message)
@@ -246,15 +246,16 @@ class _Resolver:
                 self.report(error, span, message)
 
 
-def _read(context: SessionContext, data_format: str, file: Path) -> pa.Schema:
-    """One file's schema as DataFusion reads it (which matches readers by file suffix)."""
+def scan(context: SessionContext, data_format: str, file: Path) -> DataFrame:
+    """One data file as DataFusion reads it. Schemas are derived and runs read through this
+    one function, so what a view was checked against is what it runs on."""
     readers = {
         "parquet": context.read_parquet,
         "csv": context.read_csv,
         "json": context.read_json,
         "arrow": context.read_arrow,
     }
-    return readers[data_format](str(file), file_extension=file.suffix).schema()
+    return readers[data_format](str(file), file_extension=file.suffix)
 
 
 def _schema_difference(expected: pa.Schema, actual: pa.Schema) -> str | None:

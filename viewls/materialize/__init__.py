@@ -1,0 +1,1 @@
+"""Materialization: selected views built into Parquet through the one session factory."""

@@ -1,0 +1,93 @@
+"""Where outputs live, what they record about themselves, and what may never be written.
+
+Each view becomes ``<output>/<view>.parquet``. Its Arrow schema metadata holds the
+contract (description, ordering, evidence tags), the required UDFs and the build
+fingerprint, so whether an output is up to date is read from the output itself.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from viewls.analysis.model import ViewAnalysis
+from viewls.analysis.snapshot import Snapshot
+from viewls.engine.writer import TEMPORARY_PREFIX
+
+FINGERPRINT = "viewls.fingerprint"
+LOCK_FILE = ".viewls.lock"
+
+
+class OutputError(Exception):
+    """The output location is unsafe or unusable; nothing was written."""
+
+
+def output_directory(snapshot: Snapshot, override: Path | None = None) -> Path:
+    """The output directory (``project.output`` or ``override``), refused if writing there
+    could touch a view's inputs."""
+    directory = (override if override is not None else snapshot.root / snapshot.config.output).resolve()
+    for name, info in snapshot.extracts.items():
+        for file in info.files:
+            file = file.resolve()
+            if file.is_relative_to(directory) or directory.is_relative_to(file.parent):
+                raise OutputError(f"the output directory {directory} holds data of extract '{name}' ({file}); "
+                                  "outputs are never written next to extract inputs: set [project] output "
+                                  "to a directory of its own")
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"the output directory {directory} is a file")
+    return directory
+
+
+def output_path(directory: Path, name: str) -> Path:
+    """The output file of view ``name``, which can never be outside ``directory``."""
+    if not name or name.startswith(".") or any(c in name for c in ("/", "\\", "\0")) or os.sep in name:
+        raise OutputError(f"view name '{name}' cannot be an output file name")
+    path = directory / f"{name}.parquet"
+    if path.parent != directory:
+        raise OutputError(f"view name '{name}' would leave the output directory")
+    return path
+
+
+def stored_fingerprint(path: Path) -> str | None:
+    """The build fingerprint recorded in an output; None when there is none or it is unreadable."""
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):
+        return None
+    value = metadata.get(FINGERPRINT.encode())
+    return value.decode() if value is not None else None
+
+
+def contract_metadata(view: ViewAnalysis, fingerprint: str) -> dict[str, str]:
+    metadata = view.parsed.metadata
+    return {
+        "viewls.view": view.name,
+        "viewls.description": metadata.description or "",
+        "viewls.ordering": json.dumps([{"column": k.name, "descending": k.descending} for k in metadata.ordering]),
+        "viewls.evidence": json.dumps(list(metadata.evidence)),
+        "viewls.required_udfs": json.dumps(list(view.required_udfs)),
+        FINGERPRINT: fingerprint,
+    }
+
+
+@contextmanager
+def exclusive(directory: Path):
+    """Hold the output directory's lock: two runs never write the same outputs at once."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_FILE, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"another viewls run is writing to {directory}") from None
+        try:
+            # Left by a run that was killed mid-write; no run is writing now.
+            for leftover in directory.glob(f"{TEMPORARY_PREFIX}*"):
+                leftover.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -1,0 +1,179 @@
+"""Planning and running a materialization.
+
+A plan decides, before anything runs, which views are built and where every view they
+read comes from: a materialized output that is up to date, or an inline computation from
+the canonical SQL. Views with error diagnostics among those are refused, with the same
+diagnostics ``check`` prints. The run then builds views in the deterministic
+topological order: a failure stops the views that read it, independent branches go on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from viewls.analysis.snapshot import Snapshot
+from viewls.diagnostics import Diagnostic
+from viewls.engine.execution import ExecutionSession
+from viewls.engine.ordering import sort_exprs
+from viewls.engine.writer import Cancelled, write_atomically
+from viewls.materialize.fingerprint import build_fingerprints
+from viewls.materialize.outputs import contract_metadata, exclusive, output_path, stored_fingerprint
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress events of one view
+
+BUILT, UP_TO_DATE, FAILED, SKIPPED, CANCELLED = "built", "up to date", "failed", "skipped", "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class ViewRun:
+    name: str
+    status: str
+    rows: int | None = None
+    bytes: int | None = None
+    seconds: float = 0.0
+    message: str = ""
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    name: str
+    position: int  # 1-based among the views to build
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    name: str
+    rows: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    run: ViewRun
+
+
+Event = Started | Progress | Finished
+
+
+@dataclass(frozen=True)
+class Plan:
+    directory: Path
+    build: list[str]  # in build order
+    up_to_date: list[str]  # selected, but their outputs are current (``changed_only``)
+    # Where each view read by a built view comes from: "output" or "inline".
+    sources: dict[str, str]
+    fingerprints: dict[str, str | None]
+    refused: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+
+
+def plan(snapshot: Snapshot, selected: Iterable[str], directory: Path, changed_only: bool = False) -> Plan:
+    fingerprints = build_fingerprints(snapshot)
+    current: dict[str, bool] = {}
+
+    def fresh(name: str) -> bool:
+        if name not in current:
+            stored = stored_fingerprint(output_path(directory, name))
+            current[name] = stored is not None and stored == fingerprints[name]
+        return current[name]
+
+    chosen = set(selected)
+    order = [name for name in snapshot.build_order() if name in chosen]
+    build = [name for name in order if not (changed_only and fresh(name))]
+    building = set(build)
+    sources: dict[str, str] = {}
+    pending = [d for name in build for d in snapshot.views[name].dependencies]
+    while pending:
+        name = pending.pop()
+        if name in sources or name in building or name not in snapshot.views:
+            continue
+        sources[name] = "output" if fresh(name) else "inline"
+        if sources[name] == "inline":
+            pending.extend(snapshot.views[name].dependencies)
+    refused = {}
+    for name in [*build, *(n for n, how in sources.items() if how == "inline")]:
+        view = snapshot.views[name]
+        errors = [d for d in view.diagnostics if d.is_error]
+        if errors or view.fingerprint is None or fingerprints[name] is None:
+            refused[view.path] = list(view.diagnostics)
+    return Plan(directory, build, [n for n in order if n not in building], sources, fingerprints, refused)
+
+
+def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda event: None,
+        cancel: threading.Event | None = None) -> list[ViewRun]:
+    """Build ``plan.build``; every view gets one Finished event and one ViewRun."""
+    if plan.refused:
+        raise ValueError("a refused plan cannot run")
+    cancel = cancel or threading.Event()
+    results = [ViewRun(name, UP_TO_DATE, path=output_path(plan.directory, name)) for name in plan.up_to_date]
+    for result in results:
+        listen(Finished(result))
+    with exclusive(plan.directory):
+        session = ExecutionSession()
+        for info in snapshot.extracts.values():
+            if info.schema is not None:
+                session.add_extract(info)
+        for name in snapshot.build_order():
+            how = plan.sources.get(name)
+            if how == "output":
+                session.add_output(name, output_path(plan.directory, name))
+            elif how == "inline":
+                session.add_computed(name, snapshot.views[name].parsed.canonical.sql)
+        failed: set[str] = set()
+        for position, name in enumerate(plan.build, 1):
+            view = snapshot.views[name]
+            upstream_failed = sorted(failed & snapshot.graph.ancestors(name))
+            if cancel.is_set():
+                result = ViewRun(name, CANCELLED, message="the run was cancelled")
+            elif upstream_failed:
+                result = ViewRun(name, SKIPPED, message=f"upstream {', '.join(upstream_failed)} failed")
+            else:
+                listen(Started(name, position, len(plan.build)))
+                result = _build(session, snapshot, plan, name, listen, cancel)
+                if result.status == BUILT:
+                    session.add_output(name, result.path)
+            if result.status != BUILT:
+                failed.add(view.name)
+            results.append(result)
+            listen(Finished(result))
+    return results
+
+
+def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
+           listen: Callable[[Event], None], cancel: threading.Event) -> ViewRun:
+    view = snapshot.views[name]
+    target = output_path(plan.directory, name)
+    ordering = view.parsed.metadata.ordering
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(rows: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            listen(Progress(name, rows, now - started))
+
+    try:
+        frame = session.query(view.parsed.canonical.sql)
+        if ordering:
+            frame = frame.sort(*sort_exprs(ordering))
+        batches = (batch.to_pyarrow() for batch in frame.execute_stream())
+        written = write_atomically(target, view.schema, batches, contract_metadata(view, plan.fingerprints[name]),
+                                   ordering, progress, cancel.is_set)
+    except Cancelled:
+        return ViewRun(name, CANCELLED, seconds=time.perf_counter() - started, message="the run was cancelled")
+    except Exception as failure:  # DataFusion and Arrow raise plain exceptions
+        return ViewRun(name, FAILED, seconds=time.perf_counter() - started, message=_message(failure))
+    return ViewRun(name, BUILT, written.rows, written.bytes, written.seconds, path=target)
+
+
+def _message(failure: Exception) -> str:
+    text = str(failure).strip() or type(failure).__name__
+    return text.splitlines()[0] if isinstance(failure, pa.ArrowException) else text
