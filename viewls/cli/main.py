@@ -58,6 +58,26 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
     graph.set_defaults(run=_graph)
 
+    materialize = commands.add_parser("materialize", help="build views into Parquet, in dependency order")
+    materialize.add_argument("views", nargs="*", metavar="VIEW", help="views to build (selectors allowed: v, v+, +v)")
+    materialize.add_argument("--select", nargs="+", default=[], metavar="EXPR",
+                             help="dbt-style selectors: VIEW, VIEW+ (with descendants), +VIEW (with ancestors)")
+    materialize.add_argument("--all", action="store_true", help="build every view")
+    materialize.add_argument("--changed", action="store_true",
+                             help="build only views whose output is missing or stale (and so their descendants)")
+    materialize.add_argument("--output", type=Path, help="output directory (default: [project] output)")
+    materialize.add_argument("--project", type=Path)
+    materialize.add_argument("--json", action="store_true", help="print a JSON report instead of a table")
+    materialize.set_defaults(run=_materialize)
+
+    preview = commands.add_parser("preview", help="print the first rows of a view (nothing is written)")
+    preview.add_argument("view")
+    preview.add_argument("--limit", type=int, default=20)
+    preview.add_argument("--output", type=Path, help="where up-to-date upstream outputs are read from")
+    preview.add_argument("--project", type=Path)
+    preview.add_argument("--json", action="store_true", help="print the rows as JSON")
+    preview.set_defaults(run=_preview)
+
     serve = commands.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
     serve.set_defaults(run=_serve)
@@ -149,6 +169,75 @@ def _graph(args) -> int:
         print(json.dumps(to_json(snapshot, selected), indent=2))
     else:
         sys.stdout.write((to_dot if args.format == "dot" else to_mermaid)(snapshot, selected))
+    return EXIT_OK
+
+
+def _refusal(snapshot, refused) -> int:
+    """Print what stops a run exactly as `check` prints it."""
+    from viewls.cli.report import RENDERERS, locate, summary
+
+    texts = {path: snapshot.files[path].parsed.text for path in refused}
+    located = locate(snapshot.root, refused, texts)
+    print("viewls: nothing was run; these views have errors:", file=sys.stderr)
+    sys.stderr.write(RENDERERS["text"](located, summary(located, views=len(refused), extracts=0), sys.stderr.isatty()))
+    return EXIT_ERRORS
+
+
+def _materialize(args) -> int:
+    from viewls.cli.materialize import ProgressDisplay, runs_json, summary_table
+    from viewls.materialize.outputs import OutputError, output_directory
+    from viewls.materialize.runner import BUILT, UP_TO_DATE, plan_run, run
+    from viewls.materialize.selection import SelectionError, select
+
+    started = time.perf_counter()
+    selectors = [*args.views, *args.select]
+    if not selectors and not args.all:
+        raise UsageError("name the views to build, use --select EXPR, or --all")
+    snapshot = _load(args.project)
+    try:
+        selected = set(snapshot.views) if args.all else select(snapshot, selectors)
+        plan = plan_run(snapshot, selected, output_directory(snapshot, args.output), args.changed)
+    except (SelectionError, OutputError) as failure:
+        raise UsageError(str(failure)) from None
+    if plan.refused:
+        return _refusal(snapshot, plan.refused)
+    try:
+        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr))
+    except OutputError as failure:
+        raise UsageError(str(failure)) from None
+    seconds = time.perf_counter() - started
+    sys.stdout.write(runs_json(runs, seconds) if args.json else "\n" + summary_table(runs, seconds))
+    return EXIT_OK if all(r.status in (BUILT, UP_TO_DATE) for r in runs) else EXIT_ERRORS
+
+
+def _preview(args) -> int:
+    from viewls.cli.materialize import preview_grid
+    from viewls.engine.execution import ExecutionError
+    from viewls.materialize.outputs import OutputError, output_directory
+    from viewls.materialize.runner import plan_run, preview
+
+    snapshot = _load(args.project)
+    if args.view not in snapshot.views:
+        raise UsageError(f"no view named '{args.view}'")
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    try:
+        directory = output_directory(snapshot, args.output)
+    except OutputError as failure:
+        raise UsageError(str(failure)) from None
+    refused = plan_run(snapshot, [args.view], directory).refused
+    if refused:
+        return _refusal(snapshot, refused)
+    try:
+        table = preview(snapshot, args.view, directory, args.limit)
+    except (ExecutionError, Exception) as failure:  # DataFusion raises plain exceptions while running
+        print(f"viewls: {args.view} failed: {failure}", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.json:
+        print(json.dumps({"view": args.view, "columns": table.column_names, "rows": table.to_pylist()},
+                         default=str, indent=2))
+    else:
+        sys.stdout.write(preview_grid(table))
     return EXIT_OK
 
 

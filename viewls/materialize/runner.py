@@ -74,7 +74,7 @@ class Plan:
     refused: dict[Path, list[Diagnostic]] = field(default_factory=dict)
 
 
-def plan(snapshot: Snapshot, selected: Iterable[str], directory: Path, changed_only: bool = False) -> Plan:
+def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, changed_only: bool = False) -> Plan:
     fingerprints = build_fingerprints(snapshot)
     current: dict[str, bool] = {}
 
@@ -106,6 +106,34 @@ def plan(snapshot: Snapshot, selected: Iterable[str], directory: Path, changed_o
     return Plan(directory, build, [n for n in order if n not in building], sources, fingerprints, refused)
 
 
+def preview(snapshot: Snapshot, name: str, directory: Path, limit: int) -> pa.Table:
+    """The first ``limit`` rows of view ``name``, computed as a run would, writing nothing."""
+    previewed = plan_run(snapshot, [name], directory)
+    if previewed.refused:
+        raise ValueError("a refused plan cannot run")
+    session = _session(snapshot, previewed)
+    view = snapshot.views[name]
+    frame = session.query(view.parsed.canonical.sql)
+    if view.parsed.metadata.ordering:
+        frame = frame.sort(*sort_exprs(view.parsed.metadata.ordering))
+    return frame.limit(limit).to_arrow_table()
+
+
+def _session(snapshot: Snapshot, plan: Plan) -> ExecutionSession:
+    """A session where every name the plan's views read resolves as the plan says."""
+    session = ExecutionSession()
+    for info in snapshot.extracts.values():
+        if info.schema is not None:
+            session.add_extract(info)
+    for name in snapshot.build_order():
+        how = plan.sources.get(name)
+        if how == "output":
+            session.add_output(name, output_path(plan.directory, name))
+        elif how == "inline":
+            session.add_computed(name, snapshot.views[name].parsed.canonical.sql)
+    return session
+
+
 def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda event: None,
         cancel: threading.Event | None = None) -> list[ViewRun]:
     """Build ``plan.build``; every view gets one Finished event and one ViewRun."""
@@ -116,16 +144,7 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
     for result in results:
         listen(Finished(result))
     with exclusive(plan.directory):
-        session = ExecutionSession()
-        for info in snapshot.extracts.values():
-            if info.schema is not None:
-                session.add_extract(info)
-        for name in snapshot.build_order():
-            how = plan.sources.get(name)
-            if how == "output":
-                session.add_output(name, output_path(plan.directory, name))
-            elif how == "inline":
-                session.add_computed(name, snapshot.views[name].parsed.canonical.sql)
+        session = _session(snapshot, plan)
         failed: set[str] = set()
         for position, name in enumerate(plan.build, 1):
             view = snapshot.views[name]
