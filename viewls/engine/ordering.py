@@ -43,7 +43,7 @@ class OrderingCheck:
             bad = _first_descent(rows, self._keys)
             if bad is not None:
                 key_text = ", ".join(f"{k.name}{' desc' if k.descending else ''}" for k in self._keys)
-                raise OrderingViolation(f"row {first_row + bad + 2} comes before row {first_row + bad + 1} "
+                raise OrderingViolation(f"row {first_row + bad + 2} sorts before row {first_row + bad + 1} "
                                         f"by the ordering ({key_text})")
         self._row += batch.num_rows
         self._last = keys.slice(keys.num_rows - 1)
