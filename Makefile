@@ -21,6 +21,12 @@ demo: $(STAMP)
 	$(BIN)/viewls schema top_customers --project examples/shop
 	@echo; echo "== viewls check examples/broken: one seeded error per view (exit 1 expected)"
 	-$(BIN)/viewls check examples/broken
+	@echo; echo "== viewls materialize --all: every view built into examples/shop/target/*.parquet"
+	$(BIN)/viewls materialize --all --project examples/shop
+	@echo; echo "== viewls materialize --all --changed: nothing changed, nothing rebuilt"
+	$(BIN)/viewls materialize --all --changed --project examples/shop
+	@echo; echo "== viewls preview top_customers --limit 5"
+	$(BIN)/viewls preview top_customers --limit 5 --project examples/shop
 
 test: $(STAMP)
 	@# The crate's own tests first: release profile and the same CARGO_TARGET_DIR as maturin,

@@ -206,7 +206,7 @@ def _materialize(args) -> int:
     except OutputError as failure:
         raise UsageError(str(failure)) from None
     seconds = time.perf_counter() - started
-    sys.stdout.write(runs_json(runs, seconds) if args.json else "\n" + summary_table(runs, seconds))
+    sys.stdout.write(runs_json(runs, seconds) if args.json else summary_table(runs, seconds))
     return EXIT_OK if all(r.status in (BUILT, UP_TO_DATE) for r in runs) else EXIT_ERRORS
 
 

@@ -64,7 +64,7 @@ def summary_table(runs: list[ViewRun], seconds: float) -> str:
     def render(cells) -> str:
         return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
-    lines = [render(headers), render(["-" * w for w in widths]), *(render(row) for row in rows)]
+    lines = ["", render(headers), render(["-" * w for w in widths]), *(render(row) for row in rows)]
     return "\n".join(line.rstrip() for line in lines) + "\n\n" + totals_line(runs, seconds) + "\n"
 
 
