@@ -37,13 +37,37 @@ def discover_views(root: Path, globs: Iterable[str], output: str = DEFAULT_OUTPU
     return sorted(found)
 
 
-def _matches(root: Path, glob: str, excluded: str) -> Iterable[Path]:
+def is_view_file(root: Path, path: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> bool:
+    """Whether ``discover_views`` would find ``path`` (which need not exist yet)."""
+    root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))
+    excluded = os.path.normpath(root / output)
+    for glob in globs:
+        if not glob.strip() or Path(glob).is_absolute():
+            continue
+        base, pattern = _split(root, glob)
+        if not path.is_relative_to(base):
+            continue
+        parts = path.relative_to(base).parts
+        if any(part.startswith(".") for part in parts):
+            continue
+        if any(os.path.normpath(base.joinpath(*parts[:depth])) == excluded for depth in range(1, len(parts))):
+            continue
+        if pattern.fullmatch("/".join(parts)):
+            return True
+    return False
+
+
+def _split(root: Path, glob: str) -> tuple[Path, re.Pattern[str]]:
+    """The directory a glob's literal prefix names, and a regex for the rest of it."""
     parts = [part for part in glob.replace("\\", "/").split("/") if part not in ("", ".")]
     literal = 0
     while literal < len(parts) - 1 and not _WILDCARD.search(parts[literal]):
         literal += 1
-    base = Path(os.path.normpath(root.joinpath(*parts[:literal])))
-    pattern = _compile(parts[literal:])
+    return Path(os.path.normpath(root.joinpath(*parts[:literal]))), _compile(parts[literal:])
+
+
+def _matches(root: Path, glob: str, excluded: str) -> Iterable[Path]:
+    base, pattern = _split(root, glob)
     for directory, subdirectories, files in os.walk(base):
         subdirectories[:] = [
             name

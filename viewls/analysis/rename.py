@@ -1,0 +1,193 @@
+"""Rename as a pure function of (snapshot, file, offset, new name).
+
+A view's name is its file's stem, so renaming a view moves its file (same directory and
+suffix) and rewrites every reference; a CTE is renamed inside its file. Names are exact,
+as a quoted identifier means them: references are written bare where SQL reads the bare
+word back as the same name (lowercase, not a keyword) and quoted otherwise; schema and
+catalog qualifiers stay as written.
+
+A rename is refused rather than allowed to change the meaning of a query: the renamed
+names are set in each affected tree, and every table reference and column qualifier
+must still bind to what it bound to before (a CTE of the new name would otherwise
+capture a view reference, or a renamed CTE capture a view of its new name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from viewls.analysis.bindings import cte_of, source_of, sources
+from viewls.analysis.references import Kind, Named, Symbol, name_at, usages
+from viewls.analysis.snapshot import Snapshot
+from viewls.engine.planner import quote
+from viewls.project.discover import is_view_file
+from viewls.sql.dialect import DIALECT
+from viewls.sql.spans import name_span, node_span, token_span
+from viewls.text import Span
+
+_BARE = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    span: Span
+    placeholder: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit:
+    path: Path
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Renaming:
+    """Text edits per file, then the move of a renamed view's file: in this order, so every
+    text edit applies to a file that still has its old name."""
+
+    files: tuple[FileEdit, ...]
+    move: tuple[Path, Path] | None = None
+
+
+def prepare_rename(snapshot: Snapshot, path: Path, offset: int) -> Prepared | Refusal | None:
+    """The name a rename at ``offset`` would change; None where there is no name at all."""
+    named = name_at(snapshot, path, offset)
+    if named is None:
+        return None
+    refusal = _refusal(named)
+    return refusal if refusal is not None else Prepared(named.span, named.name)
+
+
+def rename(snapshot: Snapshot, path: Path, offset: int, new_name: str) -> Renaming | Refusal:
+    named = name_at(snapshot, path, offset)
+    if named is None:
+        return Refusal("there is no view or CTE name here to rename")
+    refusal = _refusal(named)
+    if refusal is not None:
+        return refusal
+    symbol = named.symbol
+    problem = _invalid(snapshot, symbol, new_name)
+    if problem is not None:
+        return Refusal(problem)
+    if new_name == symbol.name:
+        return Renaming(())
+    written = sql_name(new_name)
+    files = []
+    for usage in usages(snapshot, symbol):
+        spans = [token_span(identifier) for identifier in usage.identifiers]
+        problem = _changes_meaning(snapshot, usage.path, usage.tree, usage.identifiers, symbol, new_name)
+        if problem is not None:
+            return Refusal(problem)
+        files.append(FileEdit(usage.path, tuple(Edit(span, written) for span in sorted(filter(None, spans)))))
+    move = None
+    if symbol.kind is Kind.VIEW:
+        old = symbol.declaration.path
+        move = (old, old.with_name(new_name + old.suffix))
+    return Renaming(tuple(files), move)
+
+
+def sql_name(name: str) -> str:
+    """``name`` as written in SQL: bare when it reads back as the same name, else quoted."""
+    if _BARE.fullmatch(name):
+        tokens = DIALECT.tokenize(name)
+        if len(tokens) == 1 and tokens[0].token_type is TokenType.VAR:
+            return name
+    return quote(name)
+
+
+def _refusal(named: Named) -> Refusal | None:
+    if named.symbol is None:
+        if named.what == "table":
+            return Refusal(f"'{named.name}' is not a view of this project")
+        return Refusal(f"only views and CTEs can be renamed, not {_ARTICLE[named.what]}")
+    if named.symbol.kind is Kind.EXTRACT:
+        return Refusal(f"'{named.name}' is an extract: rename [extracts.{named.name}] in viewls.toml "
+                       "together with its references")
+    return None
+
+
+_ARTICLE = {"column": "columns", "function": "functions", "alias": "table aliases", "name": "this name"}
+
+
+def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
+    if not new.strip():
+        return "the new name is empty"
+    if new != new.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in new):
+        return f"'{new}' starts or ends with spaces or holds control characters"
+    if symbol.kind is Kind.CTE or new == symbol.name:
+        return None
+    if "/" in new or "\\" in new or new.startswith("."):
+        return f"'{new}' cannot name a view: a view's name is its file name (no '/' or '\\', no leading '.')"
+    other = next((view for view in snapshot.files.values() if view.name == new), None)
+    if other is not None:
+        return f"a view named '{new}' already exists: {_relative(snapshot, other.path)}"
+    if snapshot.config.extract(new) is not None or new in snapshot.extracts:
+        return f"an extract named '{new}' already exists in viewls.toml"
+    old = symbol.declaration.path
+    target = old.with_name(new + old.suffix)
+    if target.exists() and not target.samefile(old):
+        return f"{_relative(snapshot, target)} already exists"
+    config = snapshot.config
+    if not is_view_file(snapshot.root, target, config.view_globs, config.output):
+        globs = ", ".join(config.view_globs)
+        return f"{_relative(snapshot, target)} would not be a view: it matches none of the view globs ({globs})"
+    return None
+
+
+def _changes_meaning(snapshot: Snapshot, path: Path, tree: exp.Expression, identifiers: tuple[exp.Identifier, ...],
+                     symbol: Symbol, new: str) -> str | None:
+    """Rename ``identifiers`` in ``tree`` (in place) and name the first reference that
+    would then bind to something else, if any."""
+    before = _bindings(tree)
+    renamed_tables = {id(i.parent) for i in identifiers if isinstance(i.parent, exp.Table) and i.arg_key == "this"}
+    for identifier in identifiers:
+        identifier.set("this", new)
+    after = _bindings(tree)
+    for key, (node, bound) in before.items():
+        expected = new if symbol.kind is not Kind.CTE and key in renamed_tables else bound
+        if after[key][1] != expected:
+            span = name_span(node) if isinstance(node, exp.Table | exp.Column) else node_span(node)
+            line = snapshot.files[path].parsed.text.count("\n", 0, span.start) + 1 if span is not None else 1
+            return (f"renaming '{symbol.name}' to '{new}' would change what "
+                    f"{_relative(snapshot, path)}:{line} refers to")
+    return None
+
+
+def _bindings(tree: exp.Expression) -> dict[int, tuple[exp.Expression, object]]:
+    """What every name of a query binds to, by node identity (sqlglot nodes compare by
+    value): tables to a CTE or a relation name, column qualifiers to a source; and how
+    many names clash per FROM list and per WITH."""
+    found: dict[int, tuple[exp.Expression, object]] = {}
+    for node in tree.walk():
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+            cte = cte_of(node)
+            found[id(node)] = (node, id(cte) if cte is not None else node.name)
+        elif isinstance(node, exp.Column) and node.table:
+            found[id(node)] = (node, id(source_of(node)))
+        elif isinstance(node, exp.Select):
+            names = [source.alias_or_name for source in sources(node)]
+            found[id(node)] = (node, len(names) - len(set(names)))
+        elif isinstance(node, exp.With):
+            names = [cte.alias_or_name for cte in node.expressions]
+            found[id(node)] = (node, len(names) - len(set(names)))
+    return found
+
+
+def _relative(snapshot: Snapshot, path: Path) -> str:
+    return path.relative_to(snapshot.root).as_posix() if path.is_relative_to(snapshot.root) else str(path)
