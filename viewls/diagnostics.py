@@ -33,6 +33,7 @@ class Code(StrEnum):
     UNKNOWN_FUNCTION = "unknown-function"
     TYPE_ERROR = "type-error"
     AMBIGUOUS_COLUMN = "ambiguous-column"
+    DUPLICATE_COLUMN = "duplicate-column"
     DEPENDENCY_CYCLE = "dependency-cycle"
     DUPLICATE_VIEW = "duplicate-view"
     FORBIDDEN_STATEMENT = "forbidden-statement"

@@ -18,6 +18,7 @@ TEMPLATES = [
     "SELECT id FROM {a}",
     "SELECT id, nope FROM {a}",
     "SELECT x.id, y.amount FROM {a} x JOIN {b} y ON x.id = y.id",
+    "SELECT * FROM {a} x JOIN {b} y ON x.id = y.id",  # duplicate output columns
     "WITH t AS (SELECT id, sum(amount) AS amount FROM {a} GROUP BY id) SELECT * FROM t",
     "SELEC broken FROM {a}",
     "-- @ordering: amount\nSELECT id FROM {a}",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
+from sqlglot import exp
 
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
@@ -23,6 +24,7 @@ from viewls.project.metadata import parse_metadata
 from viewls.sql.canonical import canonicalize, normalize
 from viewls.sql.lineage import TableRef, extract_lineage
 from viewls.sql.parse import parse_query
+from viewls.sql.spans import node_span
 from viewls.suggest import did_you_mean
 from viewls.text import Span
 
@@ -106,6 +108,10 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
                                                       str(failure), env.planner.plan)
                            if (d.span, d.code) not in known)
         return done(State.ERROR)
+    duplicate = _duplicate_column(parsed, schema)
+    if duplicate is not None:
+        diagnostics.append(duplicate)
+        return done(State.ERROR)
     diagnostics.extend(_contract(parsed, schema))
     return done(State.OK, schema)
 
@@ -138,6 +144,26 @@ def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:
                  f"another {kind} is already named '{parsed.name}'; rename this file "
                  "(a view's name is its file name)",
                  related=(Related(shadow.path, shadow.span, f"'{parsed.name}' is defined here"),))
+
+
+def _duplicate_column(parsed: ParsedView, schema: pa.Schema) -> Diagnostic | None:
+    """A view's columns are what dependents read by name, so each name must be unique
+    (DataFusion plans such a query, but no table or view can hold its output)."""
+    names = schema.names
+    name = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if name is None:
+        return None
+    query = parsed.syntax_tree()
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    items = query.expressions if isinstance(query, exp.Select) else []
+    named = [item for item in items if item.alias_or_name == name and not isinstance(item, exp.Star)]
+    stars = [item for item in items if isinstance(item, exp.Star) or isinstance(item.this, exp.Star)]
+    culprit = named[1] if len(named) > 1 else (stars[0] if stars else None)
+    span = (node_span(culprit) if culprit is not None else None) or _query_start(parsed.text)
+    return error(parsed.path, span, Code.DUPLICATE_COLUMN,
+                 f"the view outputs column '{name}' more than once; give each output column its own name "
+                 f"(e.g. `t.{name} AS t_{name}`)")
 
 
 def _unknown_table(parsed: ParsedView, ref: TableRef, env: Environment) -> Diagnostic:
