@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.exceptions import FeatureRequestError
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 
 from viewls import __version__
@@ -147,6 +147,9 @@ class ViewlsServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         """A failing handler is a bug: log it with its traceback and tell the user once per
         kind of failure; the server carries on. Failed requests already answer with an error."""
+        if isinstance(error, JsonRpcException) and not isinstance(error, JsonRpcInternalError):
+            log.info("request refused: %s", error)  # a deliberate answer (RequestFailed, ...), not a bug
+            return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error, exc_info=error)
         key = (type(error).__name__, str(error))
         if source is FeatureRequestError or key in self._reported:

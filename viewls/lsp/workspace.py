@@ -14,6 +14,7 @@ from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
 from viewls.lsp.convert import Document
 from viewls.project.config import CONFIG_FILE, DEFAULT_VIEWS, load_config
+from viewls.project.discover import is_view_file
 
 # Directories never searched for projects: dependencies, build output, VCS data.
 _SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
@@ -49,14 +50,13 @@ class Project:
     def owns(self, path: Path) -> bool:
         """Whether ``path`` is a view of this project. Runs on the event loop, so it reads
         the published snapshot, never the host the worker may be updating."""
-        if path.suffix.lower() != ".sql" or not path.is_relative_to(self.root):
+        if not path.is_relative_to(self.root):
             return False
         snapshot = self.snapshot
-        if snapshot is not None and path in snapshot.files:
-            return True
-        relative = path.relative_to(self.root)
-        globs = snapshot.config.view_globs if snapshot is not None else DEFAULT_VIEWS
-        return any(relative.match(g) or relative.match(g.replace("**/", "")) for g in globs)
+        if snapshot is None:
+            return is_view_file(self.root, path, DEFAULT_VIEWS)
+        return path in snapshot.files or is_view_file(self.root, path, snapshot.config.view_globs,
+                                                      snapshot.config.output)
 
     def record(self, snapshot: Snapshot) -> set[Path]:
         """Make ``snapshot`` the published one; the files whose diagnostics changed."""
