@@ -38,12 +38,17 @@ async def client(lsp_client: LanguageClient, request, project: Path):
 
 
 def accept_registrations(client: LanguageClient) -> None:
-    """Answer client/registerCapability as editors do, keeping what was registered."""
+    """Answer the server's requests as editors do: keep what was registered, count lens refreshes."""
     client.registrations = []
+    client.lens_refreshes = 0
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register_capability(params: types.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def code_lens_refresh(params: None) -> None:
+        client.lens_refreshes += 1
 
 
 async def diagnostics_for(client: LanguageClient, path: Path, predicate, timeout: float = 20.0):

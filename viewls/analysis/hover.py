@@ -74,7 +74,7 @@ def _relation(snapshot: Snapshot, name: str) -> str | None:
         parts.append(_schema_table(extract.schema) if extract.schema is not None else "_schema unknown_")
         files = ", ".join(f"`{f.relative_to(snapshot.root) if f.is_relative_to(snapshot.root) else f}`"
                           for f in extract.files[:3])
-        parts.append(f"Registered in `viewls.toml`" + (f"; data: {files}" if files else ""))
+        parts.append("Registered in `viewls.toml`" + (f"; data: {files}" if files else ""))
         return "\n\n".join(parts)
     return None
 

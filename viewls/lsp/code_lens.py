@@ -9,7 +9,6 @@ from viewls.analysis.lenses import lenses
 from viewls.lsp.commands import SHOW_GRAPH
 from viewls.lsp.convert import uri
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.settled import settled_view
 
 _COMMANDS = {"show-graph": SHOW_GRAPH}
 
@@ -17,11 +16,11 @@ _COMMANDS = {"show-graph": SHOW_GRAPH}
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     async def on_code_lens(ls: ViewlsServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-        settled = await settled_view(ls, params.text_document.uri)
+        settled = await ls.settled_file(params.text_document.uri)
         if settled is None:
             return []
-        snapshot, view, document = settled
+        _, snapshot, path, document = settled
         return [types.CodeLens(range=document.range(lens.span), command=types.Command(
                     title=lens.title, command=_COMMANDS[lens.action],
-                    arguments=[{"uri": uri(view.path), "view": lens.view}]))
-                for lens in lenses(snapshot, view.path)]
+                    arguments=[{"uri": uri(path), "view": lens.view}]))
+                for lens in lenses(snapshot, path)]

@@ -72,7 +72,7 @@ async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot
         if name is not None and name not in snapshot.graph:
             raise _unknown(name, snapshot.graph.nodes)
         return snapshot, name
-    snapshots = [s for s in [await ls.settled(p) for p in list(ls.projects.values())] if s is not None]
+    snapshots = [s for s in [await ls.settled(p) for p in await ls.all_projects()] if s is not None]
     name = options.get("view")
     if name is None:
         if not snapshots:

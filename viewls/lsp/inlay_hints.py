@@ -6,19 +6,18 @@ from lsprotocol import types
 
 from viewls.analysis.inlay_hints import inlay_hints
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.settled import settled_view
 from viewls.text import Span
 
 
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
     async def on_inlay_hint(ls: ViewlsServer, params: types.InlayHintParams) -> list[types.InlayHint]:
-        settled = await settled_view(ls, params.text_document.uri)
+        settled = await ls.settled_file(params.text_document.uri)
         if settled is None:
             return []
-        snapshot, view, document = settled
+        _, snapshot, path, document = settled
         start = document.offset(params.range.start)
         within = Span(start, max(start, document.offset(params.range.end)))
         return [types.InlayHint(position=document.position(hint.offset), label=hint.label,
                                 kind=types.InlayHintKind.Type)
-                for hint in inlay_hints(snapshot, view.path, within)]
+                for hint in inlay_hints(snapshot, path, within)]

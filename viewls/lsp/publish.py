@@ -10,6 +10,7 @@ from lsprotocol import types
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, diagnostic, uri
+from viewls.lsp.lens_refresh import refresh_lenses
 
 if TYPE_CHECKING:
     from viewls.lsp.server import ViewlsServer
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
+    old = project.snapshot
     changed = project.record(snapshot)
+    refresh_lenses(server, old, snapshot)
     if server.pull_diagnostics:
         if changed:
             server.workspace_diagnostic_refresh(None)

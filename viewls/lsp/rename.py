@@ -16,7 +16,6 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, uri
-from viewls.lsp.references import settled_file
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.workspace import Project
 
@@ -25,7 +24,7 @@ def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     async def on_prepare_rename(ls: ViewlsServer,
                                 params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
-        found = await settled_file(ls, params.text_document.uri)
+        found = await ls.settled_file(params.text_document.uri)
         if found is None:
             return None
         _, snapshot, path, document = found
@@ -38,7 +37,7 @@ def register(server: ViewlsServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
     async def on_rename(ls: ViewlsServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-        found = await settled_file(ls, params.text_document.uri)
+        found = await ls.settled_file(params.text_document.uri)
         if found is None:
             return None
         project, snapshot, path, document = found

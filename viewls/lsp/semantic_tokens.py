@@ -17,7 +17,6 @@ from lsprotocol import types
 from viewls.analysis.semantic_tokens import SemanticToken, semantic_tokens
 from viewls.lsp.convert import Document
 from viewls.lsp.server import ViewlsServer
-from viewls.lsp.settled import settled_view
 from viewls.text import Span
 
 _TYPES = ["class", "struct", "namespace", "function", "property", "variable"]
@@ -40,24 +39,24 @@ _KINDS = {
 def register(server: ViewlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
     async def on_full(ls: ViewlsServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
-        settled = await settled_view(ls, params.text_document.uri)
+        settled = await ls.settled_file(params.text_document.uri)
         if settled is None:
             return types.SemanticTokens(data=[])
-        snapshot, view, document = settled
-        return types.SemanticTokens(data=encode(document, semantic_tokens(snapshot, view.path)))
+        _, snapshot, path, document = settled
+        return types.SemanticTokens(data=_encode(document, semantic_tokens(snapshot, path)))
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
     async def on_range(ls: ViewlsServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
-        settled = await settled_view(ls, params.text_document.uri)
+        settled = await ls.settled_file(params.text_document.uri)
         if settled is None:
             return types.SemanticTokens(data=[])
-        snapshot, view, document = settled
+        _, snapshot, path, document = settled
         start, end = document.offset(params.range.start), document.offset(params.range.end)
-        tokens = [t for t in semantic_tokens(snapshot, view.path) if t.span.end > start and t.span.start < end]
-        return types.SemanticTokens(data=encode(document, tokens))
+        tokens = [t for t in semantic_tokens(snapshot, path) if t.span.end > start and t.span.start < end]
+        return types.SemanticTokens(data=_encode(document, tokens))
 
 
-def encode(document: Document, tokens: list[SemanticToken]) -> list[int]:
+def _encode(document: Document, tokens: list[SemanticToken]) -> list[int]:
     """The relative five-integer encoding of ``tokens`` (in source order), one entry per line piece."""
     data: list[int] = []
     line = character = 0

@@ -26,6 +26,7 @@ from viewls.lsp.convert import Document, path_of
 from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
+from viewls.project.config import CONFIG_FILE
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,23 @@ class ViewlsServer(LanguageServer):
             return None
         await self._discovered.wait()
         return self.project_for(path)
+
+    async def settled_file(self, uri: str) -> tuple[Project, Snapshot, Path, Document] | None:
+        """The project of a view file (or of its viewls.toml) once every recorded edit is
+        analysed, that snapshot, the file's path and its text as analysed: for answers that
+        must match the buffer exactly (edits, references, lenses, tokens)."""
+        path = path_of(uri)
+        project = await self.project_of(uri)
+        if project is None and path is not None and path.name == CONFIG_FILE:
+            project = self.projects.get(path.parent)
+        snapshot = await self.settled(project) if project is not None else None
+        document = project.document(path) if snapshot is not None else None
+        return (project, snapshot, path, document) if document is not None else None
+
+    async def all_projects(self) -> list[Project]:
+        """Every project, once the workspace folders have been searched."""
+        await self._discovered.wait()
+        return list(self.projects.values())
 
     async def settled(self, project: Project) -> Snapshot | None:
         """The snapshot once every edit recorded so far is analysed.
