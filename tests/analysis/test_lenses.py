@@ -32,8 +32,10 @@ def host():
 def test_the_graph_lens_sits_on_the_first_word_of_the_query(host, marked, title):
     text = marked.replace("$0", "")
     snapshot = host.apply_change(SCRATCH, text)
-    (lens,) = lenses(snapshot, SCRATCH)
-    assert (lens.span.start, lens.title, lens.action, lens.view) == (marked.index("$0"), title, "show-graph", "scratch")
+    graph, materialize, preview = lenses(snapshot, SCRATCH)
+    assert (graph.span.start, graph.title, graph.action, graph.view) == (marked.index("$0"), title, "show-graph", "scratch")
+    assert [(lens.span, lens.title, lens.action, lens.view) for lens in (materialize, preview)] == [
+        (graph.span, "▶ Materialize", "materialize", "scratch"), (graph.span, "Preview", "preview", "scratch")]
 
 
 def test_counts_are_every_ancestor_and_descendant_views_and_extracts_alike(host):

@@ -19,7 +19,7 @@ CLIENTS = ["visual-studio-code", "neovim"]
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "shop"
-    shutil.copytree(SHOP, root)
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("target"))
     return root
 
 

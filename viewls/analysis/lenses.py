@@ -1,8 +1,9 @@
 """Code lenses as plain data: actions shown above a view's query.
 
-Each lens kind is one function in ``_LENSES`` taking (snapshot, view name, span); the
+Each lens kind is one function in ``_LENSES`` taking (snapshot, view name, span): the
 graph lens counts the view's whole neighbourhood (every ancestor and descendant, views
-and extracts alike) and opens it. Run actions (materialize, preview) join the tuple.
+and extracts alike) and opens it; the run lenses materialize the view or preview its
+first rows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.graph import DependencyGraph
+from viewls.project.metadata import query_start
 from viewls.text import Span
 
 
@@ -19,7 +21,7 @@ from viewls.text import Span
 class Lens:
     span: Span
     title: str
-    action: str  # what clicking runs: "show-graph"
+    action: str  # what clicking runs: "show-graph", "materialize" or "preview"
     view: str
 
 
@@ -29,7 +31,7 @@ def lenses(snapshot: Snapshot, path: Path) -> list[Lens]:
     view = snapshot.files.get(path)
     if view is None or snapshot.views.get(view.name) is not view:
         return []
-    span = _query_start(view.parsed.text)
+    span = query_start(view.parsed.text)
     return [lens for make in _LENSES if (lens := make(snapshot, view.name, span)) is not None]
 
 
@@ -41,22 +43,15 @@ def _graph_lens(snapshot: Snapshot, name: str, span: Span) -> Lens | None:
     return Lens(span, f"{upstream} upstream · {downstream} downstream", "show-graph", name)
 
 
-_LENSES = (_graph_lens,)
+def _materialize_lens(snapshot: Snapshot, name: str, span: Span) -> Lens:
+    return Lens(span, "▶ Materialize", "materialize", name)
 
 
-def _query_start(text: str) -> Span:
-    """The first word of the query: past the metadata header, comments and blank lines."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        content = line.lstrip()
-        if content and not content.startswith("--"):
-            start = offset + len(line) - len(content)
-            end = start
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            return Span(start, end)
-        offset += len(line)
-    return Span(0, 0)
+def _preview_lens(snapshot: Snapshot, name: str, span: Span) -> Lens:
+    return Lens(span, "Preview", "preview", name)
+
+
+_LENSES = (_graph_lens, _materialize_lens, _preview_lens)
 
 
 def lenses_changed(old: Snapshot | None, new: Snapshot) -> bool:

@@ -20,7 +20,7 @@ from viewls.analysis.plan_errors import explain_failure
 from viewls.diagnostics import Code, Diagnostic, Related, error, hint
 from viewls.engine.functions import FunctionRegistry
 from viewls.engine.planner import Planner, PlanError, quote
-from viewls.project.metadata import parse_metadata
+from viewls.project.metadata import parse_metadata, query_start
 from viewls.sql.canonical import canonicalize, normalize
 from viewls.sql.lineage import TableRef, extract_lineage
 from viewls.sql.parse import parse_query
@@ -123,24 +123,9 @@ def _result(parsed, dependencies, required_udfs, state, schema, diagnostics) -> 
     return ViewAnalysis(parsed, dependencies, required_udfs, output, tuple(diagnostics))
 
 
-def _query_start(text: str) -> Span:
-    """The first word of the query, past the metadata header and comments."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("--"):
-            start = offset + len(line) - len(line.lstrip())
-            end = start
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            return Span(start, end)
-        offset += len(line)
-    return Span(0, 0)
-
-
 def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:
     kind = "extract" if shadow.path.name == "viewls.toml" else "view"
-    return error(parsed.path, _query_start(parsed.text), Code.DUPLICATE_VIEW,
+    return error(parsed.path, query_start(parsed.text), Code.DUPLICATE_VIEW,
                  f"another {kind} is already named '{parsed.name}'; rename this file "
                  "(a view's name is its file name)",
                  related=(Related(shadow.path, shadow.span, f"'{parsed.name}' is defined here"),))
@@ -160,7 +145,7 @@ def _duplicate_column(parsed: ParsedView, schema: pa.Schema) -> Diagnostic | Non
     named = [item for item in items if item.alias_or_name == name and not isinstance(item, exp.Star)]
     stars = [item for item in items if isinstance(item, exp.Star) or isinstance(item.this, exp.Star)]
     culprit = named[1] if len(named) > 1 else (stars[0] if stars else None)
-    span = (node_span(culprit) if culprit is not None else None) or _query_start(parsed.text)
+    span = (node_span(culprit) if culprit is not None else None) or query_start(parsed.text)
     return error(parsed.path, span, Code.DUPLICATE_COLUMN,
                  f"the view outputs column '{name}' more than once; give each output column its own name "
                  f"(e.g. `t.{name} AS t_{name}`)")
@@ -183,7 +168,7 @@ def _unknown_table(parsed: ParsedView, ref: TableRef, env: Environment) -> Diagn
 
 def _cycle(parsed: ParsedView, cycle: list[str]) -> Diagnostic:
     successor = cycle[1]
-    span = next((t.span for t in parsed.lineage.tables if t.name == successor), _query_start(parsed.text))
+    span = next((t.span for t in parsed.lineage.tables if t.name == successor), query_start(parsed.text))
     return error(parsed.path, span, Code.DEPENDENCY_CYCLE,
                  f"dependency cycle: {' -> '.join(cycle)}; a view cannot depend on itself")
 

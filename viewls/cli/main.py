@@ -184,9 +184,9 @@ def _refusal(snapshot, refused) -> int:
 
 
 def _materialize(args) -> int:
-    from viewls.cli.materialize import ProgressDisplay, runs_json, summary_table
+    from viewls.cli.materialize import ProgressDisplay, summary_table
     from viewls.materialize.outputs import OutputError, output_directory
-    from viewls.materialize.runner import BUILT, UP_TO_DATE, plan_run, run
+    from viewls.materialize.runner import BUILT, UP_TO_DATE, plan_run, run, summarize
     from viewls.materialize.selection import SelectionError, select
 
     started = time.perf_counter()
@@ -206,7 +206,7 @@ def _materialize(args) -> int:
     except OutputError as failure:
         raise UsageError(str(failure)) from None
     seconds = time.perf_counter() - started
-    sys.stdout.write(runs_json(runs, seconds) if args.json else summary_table(runs, seconds))
+    sys.stdout.write(json.dumps(summarize(runs, seconds), indent=2) + "\n" if args.json else summary_table(runs, seconds))
     return EXIT_OK if all(r.status in (BUILT, UP_TO_DATE) for r in runs) else EXIT_ERRORS
 
 
@@ -215,6 +215,7 @@ def _preview(args) -> int:
     from viewls.engine.execution import ExecutionError
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import plan_run, preview
+    from viewls.materialize.values import json_rows
 
     snapshot = _load(args.project)
     if args.view not in snapshot.views:
@@ -234,8 +235,7 @@ def _preview(args) -> int:
         print(f"viewls: {args.view} failed: {failure}", file=sys.stderr)
         return EXIT_ERRORS
     if args.json:
-        print(json.dumps({"view": args.view, "columns": table.column_names, "rows": table.to_pylist()},
-                         default=str, indent=2))
+        print(json.dumps({"view": args.view, "columns": table.column_names, "rows": json_rows(table)}, indent=2))
     else:
         sys.stdout.write(preview_grid(table))
     return EXIT_OK

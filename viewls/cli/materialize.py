@@ -3,7 +3,6 @@ table, a preview grid) and for machines (``--json``)."""
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 import pyarrow as pa
@@ -76,19 +75,6 @@ def totals_line(runs: list[ViewRun], seconds: float) -> str:
     if others:
         parts.append(f"{others} cancelled")
     return ", ".join(parts) + f" in {seconds:.2f} s"
-
-
-def runs_json(runs: list[ViewRun], seconds: float) -> str:
-    return json.dumps({
-        "views": [{"name": r.name, "status": r.status, "rows": r.rows, "bytes": r.bytes,
-                   "seconds": round(r.seconds, 4), "message": r.message or None,
-                   "path": str(r.path) if r.path is not None else None} for r in runs],
-        "summary": {"built": sum(r.status == BUILT for r in runs),
-                    "up_to_date": sum(r.status == UP_TO_DATE for r in runs),
-                    "failed": sum(r.status == FAILED for r in runs),
-                    "skipped": sum(r.status == SKIPPED for r in runs),
-                    "seconds": round(seconds, 4)},
-    }, indent=2) + "\n"
 
 
 def preview_grid(table: pa.Table, width: int = 32) -> str:

@@ -8,9 +8,15 @@ from lsprotocol import types
 from viewls.analysis.lenses import lenses
 from viewls.lsp.commands import SHOW_GRAPH
 from viewls.lsp.convert import uri
+from viewls.lsp.run_commands import MATERIALIZE, PREVIEW
 from viewls.lsp.server import ViewlsServer
 
-_COMMANDS = {"show-graph": SHOW_GRAPH}
+# Lens action -> (command, its argument object for the view at ``uri``).
+_COMMANDS = {
+    "show-graph": lambda uri, view: (SHOW_GRAPH, {"uri": uri, "view": view}),
+    "materialize": lambda uri, view: (MATERIALIZE, {"uri": uri, "views": [view]}),
+    "preview": lambda uri, view: (PREVIEW, {"uri": uri, "view": view}),
+}
 
 
 def register(server: ViewlsServer) -> None:
@@ -20,7 +26,9 @@ def register(server: ViewlsServer) -> None:
         if settled is None:
             return []
         _, snapshot, path, document = settled
-        return [types.CodeLens(range=document.range(lens.span), command=types.Command(
-                    title=lens.title, command=_COMMANDS[lens.action],
-                    arguments=[{"uri": uri(path), "view": lens.view}]))
-                for lens in lenses(snapshot, path)]
+        found = []
+        for lens in lenses(snapshot, path):
+            command, argument = _COMMANDS[lens.action](uri(path), lens.view)
+            found.append(types.CodeLens(range=document.range(lens.span), command=types.Command(
+                title=lens.title, command=command, arguments=[argument])))
+        return found

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException
 
 from viewls.analysis.graph_export import neighbourhood, to_dot, to_json, to_mermaid
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import path_of
+from viewls.lsp.errors import invalid_params
 from viewls.lsp.server import ViewlsServer
 from viewls.suggest import did_you_mean
 
@@ -37,7 +38,7 @@ def register(server: ViewlsServer) -> None:
         options = _options(arguments)
         render = _FORMATS.get(options.get("format") or "dot")
         if render is None:
-            raise _invalid(f"unknown format {options['format']!r}: use one of {', '.join(_FORMATS)}")
+            raise invalid_params(f"unknown format {options['format']!r}: use one of {', '.join(_FORMATS)}")
         snapshot, name = await _graph_of(ls, options)
         return render(snapshot, neighbourhood(snapshot, [name]) if name is not None else None)
 
@@ -46,15 +47,15 @@ def _options(arguments: tuple[Any, ...]) -> dict[str, Any]:
     if not arguments or arguments == (None,):
         return {}
     if len(arguments) > 1 or not isinstance(arguments[0], dict):
-        raise _invalid(f'{SHOW_GRAPH} takes one object: {{"view": name | null, "uri": file uri, '
+        raise invalid_params(f'{SHOW_GRAPH} takes one object: {{"view": name | null, "uri": file uri, '
                        '"format": "dot" | "mermaid" | "json"}, each key optional')
     options = arguments[0]
     unknown = sorted(set(options) - _KEYS)
     if unknown:
-        raise _invalid(f"unknown key {unknown[0]!r}: {SHOW_GRAPH} takes {', '.join(sorted(_KEYS))}")
+        raise invalid_params(f"unknown key {unknown[0]!r}: {SHOW_GRAPH} takes {', '.join(sorted(_KEYS))}")
     for key in ("uri", "view", "format"):
         if options.get(key) is not None and not isinstance(options[key], str):
-            raise _invalid(f"{key!r} must be a string")
+            raise invalid_params(f"{key!r} must be a string")
     if options.get("uri") is None:
         options = {k: v for k, v in options.items() if k != "uri"}
     return options
@@ -67,7 +68,7 @@ async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot
         snapshot = await ls.settled(project) if project is not None else None
         view = snapshot.files.get(path_of(options["uri"])) if snapshot is not None else None
         if view is None:
-            raise _invalid(f"{options['uri']} is not a view file of a viewls project")
+            raise invalid_params(f"{options['uri']} is not a view file of a viewls project")
         name = options.get("view", view.name)
         if name is not None and name not in snapshot.graph:
             raise _unknown(name, snapshot.graph.nodes)
@@ -76,22 +77,18 @@ async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot
     name = options.get("view")
     if name is None:
         if not snapshots:
-            raise _invalid("no viewls project is open in this workspace")
+            raise invalid_params("no viewls project is open in this workspace")
         if len(snapshots) > 1:
-            raise _invalid(f"the workspace holds {len(snapshots)} viewls projects; pass 'uri' (one of its view files)")
+            raise invalid_params(f"the workspace holds {len(snapshots)} viewls projects; pass 'uri' (one of its view files)")
         return snapshots[0], None
     holding = [s for s in snapshots if name in s.graph]
     if not holding:
         raise _unknown(name, [n for s in snapshots for n in s.graph.nodes])
     if len(holding) > 1:
-        raise _invalid(f"several projects have a view or extract named '{name}'; pass 'uri' (one of its view files)")
+        raise invalid_params(f"several projects have a view or extract named '{name}'; pass 'uri' (one of its view files)")
     return holding[0], name
 
 
-def _unknown(name: str, names: list[str]) -> JsonRpcInvalidParams:
+def _unknown(name: str, names: list[str]) -> JsonRpcException:
     suffix, _ = did_you_mean(name, names)
-    return _invalid(f"unknown view or extract '{name}'{suffix}")
-
-
-def _invalid(message: str) -> JsonRpcInvalidParams:
-    return JsonRpcInvalidParams(message=message)
+    return invalid_params(f"unknown view or extract '{name}'{suffix}")

@@ -11,11 +11,12 @@ import asyncio
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcContentModified, JsonRpcException
+from pygls.exceptions import JsonRpcContentModified
 
 from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, uri
+from viewls.lsp.errors import request_failed
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.workspace import Project
 
@@ -32,7 +33,7 @@ def register(server: ViewlsServer) -> None:
         if prepared is None:
             return None
         if isinstance(prepared, Refusal):
-            raise _failed(prepared.message)
+            raise request_failed(prepared.message)
         return types.PrepareRenamePlaceholder(range=document.range(prepared.span), placeholder=prepared.placeholder)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
@@ -45,7 +46,7 @@ def register(server: ViewlsServer) -> None:
         # meanwhile are caught when versions are attached.
         renaming = await asyncio.to_thread(rename, snapshot, path, document.offset(params.position), params.new_name)
         if isinstance(renaming, Refusal):
-            raise _failed(renaming.message)
+            raise request_failed(renaming.message)
         if not renaming.files and renaming.move is None:
             return None
         return _workspace_edit(ls, project, snapshot, renaming)
@@ -60,7 +61,7 @@ def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, rena
     renames_files = types.ResourceOperationKind.Rename in operations
     if renaming.move is not None and not renames_files:
         old, new = renaming.move
-        raise _failed(f"renaming the view renames its file ({old.name} to {new.name}), and this editor "
+        raise request_failed(f"renaming the view renames its file ({old.name} to {new.name}), and this editor "
                       "cannot rename files through a language server; rename the file and its references by hand")
     edits, versions = {}, {}
     for file in renaming.files:
@@ -90,7 +91,3 @@ def _version(project: Project, snapshot: Snapshot, path: Path) -> int | None:
     if text != snapshot.files[path].parsed.text:
         raise JsonRpcContentModified(f"{path.name} changed while renaming; try again")
     return version
-
-
-def _failed(message: str) -> JsonRpcException:
-    return JsonRpcException(message, code=types.LSPErrorCodes.RequestFailed)

@@ -189,7 +189,7 @@ def _done() -> asyncio.Future:
 
 def create_server() -> ViewlsServer:
     from viewls.lsp import (code_actions, code_lens, commands, definition, hover, inlay_hints, lifecycle,
-                            references, rename, semantic_tokens, symbols, sync, watched_files)
+                            references, rename, run_commands, semantic_tokens, symbols, sync, watched_files)
 
     server = ViewlsServer()
     code_actions.register(server)
@@ -201,6 +201,7 @@ def create_server() -> ViewlsServer:
     lifecycle.register(server)
     references.register(server)
     rename.register(server)
+    run_commands.register(server)
     semantic_tokens.register(server)
     symbols.register(server)
     sync.register(server)

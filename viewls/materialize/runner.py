@@ -193,6 +193,21 @@ def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
     return ViewRun(name, BUILT, written.rows, written.bytes, written.seconds, path=target)
 
 
+def summarize(runs: list[ViewRun], seconds: float) -> dict:
+    """A run as plain data: what ``--json`` prints and the editor command returns."""
+    return {
+        "views": [{"name": r.name, "status": r.status, "rows": r.rows, "bytes": r.bytes,
+                   "seconds": round(r.seconds, 4), "message": r.message or None,
+                   "path": str(r.path) if r.path is not None else None} for r in runs],
+        "summary": {"built": sum(r.status == BUILT for r in runs),
+                    "up_to_date": sum(r.status == UP_TO_DATE for r in runs),
+                    "failed": sum(r.status == FAILED for r in runs),
+                    "skipped": sum(r.status == SKIPPED for r in runs),
+                    "cancelled": sum(r.status == CANCELLED for r in runs),
+                    "seconds": round(seconds, 4)},
+    }
+
+
 def _message(failure: Exception) -> str:
     text = str(failure).strip() or type(failure).__name__
     return text.splitlines()[0] if isinstance(failure, pa.ArrowException) else text

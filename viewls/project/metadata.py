@@ -162,3 +162,18 @@ def _split_commas(value: str) -> Iterator[tuple[int, str]]:
             yield offset, value[offset : match.start()]
             offset = match.end()
     yield offset, value[offset:]
+
+
+def query_start(text: str) -> Span:
+    """The first word of the query, past the metadata header and comments."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("--"):
+            start = offset + len(line) - len(line.lstrip())
+            end = start
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            return Span(start, end)
+        offset += len(line)
+    return Span(0, 0)
