@@ -87,3 +87,22 @@ async def test_file_watchers_are_registered_where_the_client_allows_it(client):
         await asyncio.sleep(0.05)
     methods = [r.method for r in client.registrations]
     assert methods == ([types.WORKSPACE_DID_CHANGE_WATCHED_FILES] if dynamic else [])
+
+
+async def test_positions_count_in_the_negotiated_encoding(client, project):
+    # Neovim offers UTF-8 first and gets it; VS Code gets the default, UTF-16.
+    encoding = client.server_capabilities.position_encoding or "utf-16"
+    assert encoding == ("utf-8" if client.capabilities.general.position_encodings else "utf-16")
+    path = project / "views" / "product_sales.sql"
+    text = "SELECT '😀é' AS s, nope FROM orders"
+    open_view(client, path, text)
+    (found,) = await diagnostics_for(client, path, lambda d: len(d) == 1)
+    prefix = text[:text.index("nope")]
+    units = len(prefix.encode("utf-8")) if encoding == "utf-8" else len(prefix.encode("utf-16-le")) // 2
+    assert (found.range.start.character, found.range.end.character) == (units, units + 4)
+    before_orders = text[:text.index("orders") + 1]
+    at = len(before_orders.encode("utf-8")) if encoding == "utf-8" else len(before_orders.encode("utf-16-le")) // 2
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(line=0, character=at)))
+    assert hover.contents.value.startswith("**extract** `orders`")
+    assert hover.range.start.character == at - 1

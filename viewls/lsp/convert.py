@@ -23,21 +23,33 @@ _SEVERITY = {
 }
 
 
+UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
+
+
 class Document:
-    """A text with its line index, converting offsets to and from LSP positions."""
+    """A text with its line index, converting offsets to and from LSP positions, whose
+    characters count in the position encoding negotiated with the client (UTF-16 unless
+    the client offered another: Neovim prefers UTF-8)."""
 
-    __slots__ = ("text", "_index")
+    __slots__ = ("text", "_index", "_encoding")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self._index = LineIndex(text)
+        self._encoding = encoding
 
     def position(self, offset: int) -> types.Position:
         line, column = self._index.position(offset)
         start = self._index.offset(line, 0)
-        prefix = self.text[start:start + column]
-        units = column if prefix.isascii() else len(prefix.encode("utf-16-le")) // 2
-        return types.Position(line=line, character=units)
+        return types.Position(line=line, character=self.units(self.text[start:start + column]))
+
+    def units(self, text: str) -> int:
+        """The length of ``text`` in the negotiated code units."""
+        if self._encoding == UTF32 or text.isascii():
+            return len(text)
+        if self._encoding == UTF8:
+            return len(text.encode("utf-8"))
+        return len(text.encode("utf-16-le")) // 2
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.start), end=self.position(span.end))
@@ -51,7 +63,7 @@ class Document:
         units = 0
         offset = line_start
         while offset < line_end and units < position.character:
-            units += 2 if ord(self.text[offset]) > 0xFFFF else 1
+            units += self.units(self.text[offset])
             offset += 1
         return offset
 

@@ -15,7 +15,7 @@ from pygls.exceptions import JsonRpcContentModified
 
 from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename
 from viewls.analysis.snapshot import Snapshot
-from viewls.lsp.convert import Document, uri
+from viewls.lsp.convert import uri
 from viewls.lsp.errors import request_failed
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.workspace import Project
@@ -62,10 +62,10 @@ def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, rena
     if renaming.move is not None and not renames_files:
         old, new = renaming.move
         raise request_failed(f"renaming the view renames its file ({old.name} to {new.name}), and this editor "
-                      "cannot rename files through a language server; rename the file and its references by hand")
+                             "cannot rename files through a language server; rename the file and its references by hand")
     edits, versions = {}, {}
     for file in renaming.files:
-        document = Document(snapshot.files[file.path].parsed.text)
+        document = project.document(file.path)
         edits[file.path] = [types.TextEdit(range=document.range(edit.span), new_text=edit.text) for edit in file.edits]
         versions[file.path] = _version(project, snapshot, file.path)
     if renaming.move is None and not document_changes:

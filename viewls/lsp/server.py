@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 from viewls import __version__
 from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
-from viewls.lsp.convert import Document, path_of
+from viewls.lsp.convert import UTF16, Document, path_of
 from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
 from viewls.lsp.workspace import Project, find_roots
@@ -46,6 +46,15 @@ class ViewlsServer(LanguageServer):
 
     # --- projects ---------------------------------------------------------------------
 
+    @property
+    def position_encoding(self) -> str:
+        """The encoding positions count in, as negotiated at initialize."""
+        encoding = self.workspace.position_encoding if self.protocol.client_capabilities is not None else None
+        return str(getattr(encoding, "value", encoding) or UTF16)
+
+    def document(self, text: str) -> Document:
+        return Document(text, self.position_encoding)
+
     def project_for(self, path: Path) -> Project | None:
         owners = [p for p in self.projects.values() if p.owns(path)]
         return max(owners, key=lambda p: len(p.root.parts)) if owners else None
@@ -57,14 +66,14 @@ class ViewlsServer(LanguageServer):
         view = project.snapshot.files.get(path) if project is not None and project.snapshot else None
         if view is None:
             return None
-        return project, view, Document(view.parsed.text)
+        return project, view, self.document(view.parsed.text)
 
     async def load_folders(self, folders: list[Path]) -> None:
         loop = asyncio.get_running_loop()
         for folder in folders:
             for root in await loop.run_in_executor(self._worker, find_roots, folder):
                 if root not in self.projects:
-                    project = self.projects[root] = Project(root)
+                    project = self.projects[root] = Project(root, self.position_encoding)
                     self._loaded[project] = loop.create_future()
         self._discovered.set()
         await asyncio.gather(*(self._load(p) for p in list(self.projects.values()) if p.host is None))
@@ -188,13 +197,15 @@ def _done() -> asyncio.Future:
 
 
 def create_server() -> ViewlsServer:
-    from viewls.lsp import (code_actions, code_lens, commands, definition, hover, inlay_hints, lifecycle,
-                            references, rename, run_commands, semantic_tokens, symbols, sync, watched_files)
+    from viewls.lsp import (code_actions, code_lens, commands, completion, definition, hover, inlay_hints,
+                            lifecycle, references, rename, run_commands, semantic_tokens, signature_help, symbols,
+                            sync, watched_files)
 
     server = ViewlsServer()
     code_actions.register(server)
     code_lens.register(server)
     commands.register(server)
+    completion.register(server)
     definition.register(server)
     hover.register(server)
     inlay_hints.register(server)
@@ -203,6 +214,7 @@ def create_server() -> ViewlsServer:
     rename.register(server)
     run_commands.register(server)
     semantic_tokens.register(server)
+    signature_help.register(server)
     symbols.register(server)
     sync.register(server)
     watched_files.register(server)

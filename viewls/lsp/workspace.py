@@ -12,7 +12,7 @@ from pathlib import Path
 from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
-from viewls.lsp.convert import Document
+from viewls.lsp.convert import UTF16, Document
 from viewls.project.config import CONFIG_FILE, DEFAULT_VIEWS, load_config
 from viewls.project.discover import is_view_file
 
@@ -33,8 +33,9 @@ def find_roots(folder: Path) -> list[Path]:
 class Project:
     """One viewls.toml root. Only the analysis worker calls ``load`` and ``apply``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, encoding: str = UTF16) -> None:
         self.root = root
+        self.encoding = encoding  # the client's position encoding, for documents
         self.host: AnalysisHost | None = None
         # The latest analysed snapshot: what read-only requests (hover, ...) answer from.
         self.snapshot: Snapshot | None = None
@@ -84,11 +85,11 @@ class Project:
         """A file's text as analysed: the view in the snapshot, else the open buffer, else disk."""
         view = self.snapshot.files.get(path) if self.snapshot is not None else None
         if view is not None:
-            return Document(view.parsed.text)
+            return Document(view.parsed.text, self.encoding)
         if path in self.open:
-            return Document(self.open[path][1])
+            return Document(self.open[path][1], self.encoding)
         text = self.disk_text(path)
-        return Document(text) if text is not None else None
+        return Document(text, self.encoding) if text is not None else None
 
     def load(self) -> Snapshot:
         self.host = AnalysisHost.load(self.root)
