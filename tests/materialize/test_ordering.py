@@ -57,7 +57,7 @@ rows = st.lists(st.tuples(st.one_of(st.none(), st.integers(-3, 3)),
                 min_size=0, max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(rows, st.lists(st.tuples(st.sampled_from(["i", "f", "s"]), st.booleans()), min_size=1, max_size=3,
                       unique_by=lambda k: k[0]), st.integers(1, 7))
 def test_whatever_datafusion_sorts_passes_and_a_swap_is_caught(data, spec, chunk):

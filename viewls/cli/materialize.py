@@ -45,7 +45,7 @@ class ProgressDisplay:
 def _line(run: ViewRun) -> str:
     mark = _MARKS.get(run.status, "!")
     if run.status == BUILT:
-        return f"{mark} {run.name}: {run.rows:,} rows, {_size(run.bytes)}, {run.seconds:.2f} s"
+        return f"{mark} {run.name}: {_rows(run.rows)}, {_size(run.bytes)}, {run.seconds:.2f} s"
     return f"{mark} {run.name}: {run.status}" + (f": {run.message}" if run.message else "")
 
 
@@ -95,6 +95,10 @@ def preview_grid(table: pa.Table, width: int = 32) -> str:
     lines = [render(headers), "-+-".join("-" * w for w in widths)]
     lines += [render([column[i] for column in columns]) for i in range(table.num_rows)]
     return "\n".join(lines) + "\n"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
 
 
 def _size(count: int | None) -> str:

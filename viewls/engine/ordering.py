@@ -1,7 +1,7 @@
 """A view's ordering keys: how a run sorts by them, and the check that it did.
 
-Rows are sorted by the keys as DataFusion sorts: NULLs last in both directions, NaN
-above every number. The check reads the rows actually written, batch after batch
+Rows are sorted by the keys as DataFusion sorts: NULLs last in both directions, floats
+in IEEE 754 total order (NaN above every number, -0.0 below 0.0). The check reads the rows actually written, batch after batch
 (the last row of one batch against the first of the next), so a contract's ordering
 is a fact about the output, not a hope.
 """
@@ -55,17 +55,14 @@ def _first_descent(rows, keys: Sequence[OrderingKey]) -> int | None:
     tied: pa.Array | None = None  # rows i and i+1 equal on earlier keys
     n = rows.num_rows
     for key in keys:
-        column = rows.column(key.name)
+        column = _comparable(rows.column(key.name))
         a, b = column.slice(0, n - 1), column.slice(1)
-        rank_a, rank_b = _rank(a, key.descending), _rank(b, key.descending)
-        ordinary = pc.and_(pc.equal(rank_a, 1), pc.equal(rank_b, 1))
-        if key.descending:
-            less = pc.fill_null(pc.greater(a, b), False)
-        else:
-            less = pc.fill_null(pc.less(a, b), False)
-        equal = pc.fill_null(pc.equal(a, b), False)
-        key_less = pc.or_(pc.less(rank_a, rank_b), pc.and_(ordinary, less))
-        key_tied = pc.and_(pc.equal(rank_a, rank_b), pc.or_(pc.invert(ordinary), equal))
+        null_a, null_b = pc.is_null(a), pc.is_null(b)
+        values = pc.invert(pc.or_(null_a, null_b))
+        less = pc.fill_null(pc.greater(a, b) if key.descending else pc.less(a, b), False)
+        # NULLs last in both directions.
+        key_less = pc.or_(pc.and_(values, less), pc.and_(pc.invert(null_a), null_b))
+        key_tied = pc.or_(pc.and_(null_a, null_b), pc.fill_null(pc.equal(a, b), False))
         if before is None:
             before, tied = key_less, key_tied
         else:
@@ -76,11 +73,13 @@ def _first_descent(rows, keys: Sequence[OrderingKey]) -> int | None:
     return None if index < 0 else index
 
 
-def _rank(values: pa.Array, descending: bool) -> pa.Array:
-    """Where a value's class sorts: NaN above every number (so first when descending),
-    ordinary values in the middle (1), NULL always last."""
-    nan = pc.fill_null(pc.is_nan(values), False) if pa.types.is_floating(values.type) else None
-    rank = pa.array([1] * len(values), pa.int8())
-    if nan is not None:
-        rank = pc.if_else(nan, 0 if descending else 2, rank)
-    return pc.if_else(pc.is_null(values), 3, rank)
+def _comparable(values: pa.Array) -> pa.Array:
+    """Floats as integers in IEEE 754 total order, the order DataFusion sorts them in:
+    -NaN < -inf < ... < -0.0 < 0.0 < ... < inf < NaN (``<`` on floats would call NaN
+    unordered and -0.0 equal to 0.0)."""
+    width = {pa.float32(): pa.int32(), pa.float64(): pa.int64()}.get(values.type)
+    if width is None:
+        return values
+    bits = values.view(width)
+    magnitude = (1 << (width.bit_width - 1)) - 1
+    return pc.if_else(pc.less(bits, 0), pc.bit_wise_xor(bits, pa.scalar(magnitude, width)), bits)

@@ -9,7 +9,6 @@ schema carries the view's metadata, so an output describes itself.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,6 @@ class Cancelled(Exception):
 class Written:
     rows: int
     bytes: int
-    seconds: float
 
 
 def temporary_path(target: Path) -> Path:
@@ -48,7 +46,6 @@ def write_atomically(
     cancelled: Callable[[], bool] | None = None,
 ) -> Written:
     """Write ``batches`` to ``target``, replacing it only when everything was written."""
-    started = time.perf_counter()
     schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
     temporary = temporary_path(target)
     check = OrderingCheck(ordering)
@@ -73,7 +70,7 @@ def write_atomically(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return Written(rows, target.stat().st_size, time.perf_counter() - started)
+    return Written(rows, target.stat().st_size)
 
 
 def _sync(path: Path) -> None:

@@ -17,8 +17,8 @@ from viewls import __version__
 from viewls.analysis.snapshot import Snapshot
 
 # Files up to this size are hashed by content, so a rewrite with the same size and
-# modification time is still noticed.
-CONTENT_HASH_LIMIT = 16 * 1024 * 1024
+# modification time is still noticed; larger ones would make every no-op run read them.
+CONTENT_HASH_LIMIT = 1024 * 1024
 # Bumped when what an output holds changes for the same inputs.
 OUTPUT_FORMAT = "1"
 

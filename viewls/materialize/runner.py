@@ -146,6 +146,7 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
     with exclusive(plan.directory):
         session = _session(snapshot, plan)
         failed: set[str] = set()
+        read_later = {d for name in plan.build for d in snapshot.views[name].dependencies}
         for position, name in enumerate(plan.build, 1):
             view = snapshot.views[name]
             upstream_failed = sorted(failed & snapshot.graph.ancestors(name))
@@ -156,7 +157,7 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
             else:
                 listen(Started(name, position, len(plan.build)))
                 result = _build(session, snapshot, plan, name, listen, cancel)
-                if result.status == BUILT:
+                if result.status == BUILT and name in read_later:
                     session.add_output(name, result.path)
             if result.status != BUILT:
                 failed.add(view.name)
@@ -190,7 +191,7 @@ def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
         return ViewRun(name, CANCELLED, seconds=time.perf_counter() - started, message="the run was cancelled")
     except Exception as failure:  # DataFusion and Arrow raise plain exceptions
         return ViewRun(name, FAILED, seconds=time.perf_counter() - started, message=_message(failure))
-    return ViewRun(name, BUILT, written.rows, written.bytes, written.seconds, path=target)
+    return ViewRun(name, BUILT, written.rows, written.bytes, time.perf_counter() - started, path=target)
 
 
 def summarize(runs: list[ViewRun], seconds: float) -> dict:
