@@ -76,3 +76,13 @@ def test_preview_prints_the_first_rows_without_writing(shop):
     assert rows["columns"][:2] == ["customer_key", "shard"] and len(rows["rows"]) == 2
     assert not (shop / "target").exists()
     assert viewls("preview", "nope", cwd=shop).returncode == 2
+
+
+def test_a_file_saved_with_a_byte_order_mark_and_crlf_checks_and_runs(shop):
+    view = shop / "views" / "users_clean.sql"
+    view.write_bytes(b"\xef\xbb\xbf" + view.read_text().replace("\n", "\r\n").encode())
+    assert viewls("check", cwd=shop).returncode == 0
+    view.write_bytes(b"\xef\xbb\xbf" + b"SELECT nope FROM users\r\n")
+    broken = viewls("check", "--format", "json", cwd=shop)
+    (found,) = [d for d in json.loads(broken.stdout)["diagnostics"] if d["path"] == "views/users_clean.sql"]
+    assert (found["line"], found["column"]) == (1, 8)  # the mark is not a character of the text

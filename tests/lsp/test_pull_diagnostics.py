@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.lsp.conftest import accept_registrations, diagnostics_for, open_view, replace
+from tests.lsp.conftest import accept_registrations, diagnostics_for, files_changed, open_view, replace
 
 
 def pulling_capabilities() -> types.ClientCapabilities:
@@ -90,3 +90,16 @@ async def test_clients_that_cannot_be_told_to_pull_again_get_pushed_diagnostics(
     (found,) = await diagnostics_for(client, path, lambda d: len(d) == 1)
     assert found.code == "unknown-column"
 
+
+
+async def test_viewls_toml_is_pulled_like_a_view(puller, project):
+    config = project / "viewls.toml"
+    config.write_text(config.read_text() + '\n[extracts.later]\npath = "data/later.parquet"\n')
+    files_changed(puller, (config, types.FileChangeType.Changed))
+    for _ in range(200):
+        report = await pull(puller, config)
+        if report.items:
+            break
+        await asyncio.sleep(0.05)
+    assert [d.code for d in report.items] == ["extract-error"]
+    assert report.items[0].range.start.line == config.read_text().splitlines().index("[extracts.later]") + 1

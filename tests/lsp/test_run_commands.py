@@ -97,3 +97,23 @@ async def test_cancelling_the_progress_stops_the_run_and_writes_nothing(client, 
     assert [(v["name"], v["status"]) for v in result["views"]] == [("big_copy", "cancelled")]
     assert not (project / "target" / "big_copy.parquet").exists()
     assert not list((project / "target").glob(".viewls-tmp-*"))
+
+
+async def test_a_saved_crlf_file_is_not_unsaved_and_bad_arguments_are_invalid_params(client, project):
+    path = project / "views" / "product_catalog.sql"
+    crlf = path.read_text().replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + crlf.encode("utf-8"))
+    files_changed(client, (path, types.FileChangeType.Changed))
+    open_view(client, path, crlf)  # editors keep CRLF in the buffer and hide the byte order mark
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    result = await execute(client, "viewls.materialize", {"uri": path.as_uri()})
+    assert [(v["name"], v["status"]) for v in result["views"]] == [("product_catalog", "built")]
+    for bad, message in [({"uri": 7}, "'uri' must be a string"), ({"all": "false"}, "'all' must be a boolean"),
+                         ({"views": "users_clean"}, "'views' must be a list"),
+                         ({"views": [1]}, '"views" must be a list of selectors')]:
+        with pytest.raises(JsonRpcException, match=message):
+            await execute(client, "viewls.materialize", bad)
+    for bad, message in [({"view": ["x"]}, "'view' must be a string"), ({"limit": True}, "'limit' must be a number"),
+                         ({"uri": path.as_uri(), "limit": -1}, "0 or more")]:
+        with pytest.raises(JsonRpcException, match=message):
+            await execute(client, "viewls.preview", bad)

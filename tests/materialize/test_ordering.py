@@ -89,3 +89,9 @@ def test_sort_expressions_name_columns_exactly(column):
     ctx = create_session()
     frame = ctx.from_arrow(pa.table({column: [3, 1, 2]}))
     assert frame.sort(*sort_exprs(keys((column, False)))).to_arrow_table().column(0).to_pylist() == [1, 2, 3]
+
+
+def test_a_column_name_with_a_quote_sorts_too():
+    ctx = create_session()
+    frame = ctx.from_arrow(pa.table({'a"b': [2, 1]}))
+    assert frame.sort(*sort_exprs(keys(('a"b', True)))).to_arrow_table().column(0).to_pylist() == [2, 1]

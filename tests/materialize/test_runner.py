@@ -119,3 +119,57 @@ def test_rewritten_extract_data_makes_exactly_its_readers_stale(shop):
     plan, runs, _ = build(shop, changed=True)
     assert set(plan.build) == {"users_clean"} | snapshot.graph.descendants("users_clean")
     assert next(r for r in runs if r.name == "users_clean").rows == 301
+
+
+def test_an_inline_upstream_can_read_a_view_built_earlier_in_the_same_run(shop):
+    snapshot = shop.snapshot()
+    # top_customers reads customer_lifetime_value (not selected, no output: inline), which
+    # reads customer_orders, built first in this very run.
+    plan = plan_run(snapshot, ["customer_orders", "top_customers"], output_directory(snapshot))
+    assert plan.sources["customer_lifetime_value"] == "inline"
+    runs = run(snapshot, plan)
+    assert [(r.name, r.status) for r in runs] == [("customer_orders", BUILT), ("top_customers", BUILT)]
+    assert not output_path(shop.output, "customer_lifetime_value").exists()
+
+
+def test_an_unreadable_extract_fails_its_readers_only(shop):
+    snapshot = shop.snapshot()  # analysed while the files were there
+    (shop.root / "data" / "shipments.arrow").unlink()
+    (shop.root / "data" / "users.csv").unlink()
+    plan = plan_run(snapshot, ["users_clean", "product_catalog"], output_directory(snapshot))
+    status = {r.name: r for r in run(snapshot, plan)}
+    assert status["product_catalog"].status == BUILT  # shipments is read by nothing here
+    assert status["users_clean"].status == SKIPPED
+    assert "extract 'users' cannot be read" in status["users_clean"].message
+
+
+def test_views_on_a_cycle_are_refused_not_left_out(shop):
+    (shop.root / "views" / "cyc_a.sql").write_text("select * from cyc_b\n")
+    (shop.root / "views" / "cyc_b.sql").write_text("select * from cyc_a\n")
+    snapshot = shop.snapshot()
+    for selected in (["cyc_a"], list(snapshot.views)):
+        refused = plan_run(snapshot, selected, output_directory(snapshot)).refused
+        assert {p.name for p in refused} >= {"cyc_a.sql"}
+        assert {d.code for p, ds in refused.items() if p.name == "cyc_a.sql" for d in ds} == {"dependency-cycle"}
+
+
+def test_a_view_blocked_by_a_broken_extract_is_refused(shop):
+    config = shop.root / "viewls.toml"
+    text = config.read_text()
+    declared = next(line for line in text.splitlines() if line.startswith("columns = { user_id"))
+    # No data and no declared columns: the extract's schema is unknown, its readers blocked.
+    config.write_text(text.replace('path = "data/users.csv"', 'path = "data/nowhere.csv"').replace(declared, ""))
+    snapshot = shop.snapshot()
+    refused = plan_run(snapshot, ["users_clean"], output_directory(snapshot)).refused
+    assert [d.code for ds in refused.values() for d in ds] == ["upstream-error"]
+
+
+def test_extract_locations_count_even_before_their_files_exist(shop):
+    config = shop.root / "viewls.toml"
+    config.write_text(config.read_text() + '\n[extracts.staged]\npath = "target/*.parquet"\n'
+                      'columns = { id = "int64" }\n')
+    with pytest.raises(OutputError, match="extract 'staged'"):
+        output_directory(shop.snapshot())
+    root_file = shop.root / "viewls.toml"
+    root_file.write_text(root_file.read_text().replace('path = "target/*.parquet"', 'path = "staged.parquet"'))
+    assert output_directory(shop.snapshot()) == shop.output.resolve()  # a file in the root is not next to target/

@@ -318,8 +318,9 @@ def resolve_extracts(config: ProjectConfig) -> list[ExtractInfo]:
 
 
 def read_text(path: Path) -> str:
-    """File text as the editor would show it; unreadable bytes never abort analysis."""
+    """File text as the editor would show it (a UTF-8 byte order mark is not text:
+    editors hide it); unreadable bytes never abort analysis."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return ""

@@ -112,6 +112,7 @@ def _load(path: Path | None):
 
 
 def _check(args) -> int:
+    from viewls.analysis.host import read_text
     from viewls.cli.report import RENDERERS, locate, summary
 
     started = time.perf_counter()
@@ -119,7 +120,7 @@ def _check(args) -> int:
     grouped = snapshot.diagnostics()
     texts = {path: view.parsed.text for path, view in snapshot.files.items()}
     config_path = snapshot.config.config_path
-    texts[config_path] = config_path.read_text(encoding="utf-8", errors="replace")
+    texts[config_path] = read_text(config_path)
     located = locate(snapshot.root, grouped, texts)
     totals = summary(located, views=len(snapshot.files), extracts=len(snapshot.extracts))
     if args.format == "text":
@@ -212,7 +213,6 @@ def _materialize(args) -> int:
 
 def _preview(args) -> int:
     from viewls.cli.materialize import preview_grid
-    from viewls.engine.execution import ExecutionError
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import plan_run, preview
     from viewls.materialize.values import json_rows
@@ -226,12 +226,12 @@ def _preview(args) -> int:
         directory = output_directory(snapshot, args.output)
     except OutputError as failure:
         raise UsageError(str(failure)) from None
-    refused = plan_run(snapshot, [args.view], directory).refused
-    if refused:
-        return _refusal(snapshot, refused)
+    plan = plan_run(snapshot, [args.view], directory)
+    if plan.refused:
+        return _refusal(snapshot, plan.refused)
     try:
-        table = preview(snapshot, args.view, directory, args.limit)
-    except (ExecutionError, Exception) as failure:  # DataFusion raises plain exceptions while running
+        table = preview(snapshot, plan, args.limit)
+    except Exception as failure:  # DataFusion raises plain exceptions while running
         print(f"viewls: {args.view} failed: {failure}", file=sys.stderr)
         return EXIT_ERRORS
     if args.json:

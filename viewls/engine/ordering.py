@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from datafusion import col
 from datafusion.expr import SortExpr
 
+from viewls.engine.planner import quote
 from viewls.project.metadata import OrderingKey
 
 
@@ -23,7 +24,7 @@ class OrderingViolation(Exception):
 
 
 def sort_exprs(ordering: Sequence[OrderingKey]) -> list[SortExpr]:
-    return [col(f'"{key.name}"').sort(ascending=not key.descending, nulls_first=False) for key in ordering]
+    return [col(quote(key.name)).sort(ascending=not key.descending, nulls_first=False) for key in ordering]
 
 
 class OrderingCheck:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from viewls.lsp import pull_diagnostics
+from viewls.lsp import pull_diagnostics, run_commands
 from viewls.lsp.convert import path_of
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.watched_files import register_watchers
@@ -41,6 +41,7 @@ def register(server: ViewlsServer) -> None:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ViewlsServer, params: None) -> None:
         ls.shutdown_worker()
+        run_commands.stop_runs()
 
 
 def _folders(ls: ViewlsServer) -> list[Path]:

@@ -30,11 +30,10 @@ def enable(server: ViewlsServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, OPTIONS)
     async def on_document(ls: ViewlsServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        project = await ls.project_of(params.text_document.uri)
-        path = path_of(params.text_document.uri)
-        if project is None:
+        found = await ls.settled_file(params.text_document.uri)  # a view or viewls.toml
+        if found is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        await ls.settled(project)
+        project, _, path, _ = found
         result_id = project.result_id(path)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -46,7 +45,7 @@ def enable(server: ViewlsServer) -> None:
         previous = {p.uri: p.value for p in params.previous_result_ids}
         held = [p for p in map(path_of, previous) if p is not None]
         reports: list[types.WorkspaceDocumentDiagnosticReport] = []
-        for project in list(ls.projects.values()):
+        for project in await ls.all_projects():
             await ls.settled(project)
             # Files with problems, and files the client still holds problems for.
             paths = set(project.published) | {p for p in held if _innermost(ls, p) is project}

@@ -25,6 +25,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import path_of
@@ -38,9 +39,20 @@ from viewls.materialize.values import json_rows
 
 MATERIALIZE = "viewls.materialize"
 PREVIEW = "viewls.preview"
-_KEYS = {MATERIALIZE: {"uri", "views", "all", "changed"}, PREVIEW: {"uri", "view", "limit"}}
+# Each key and the type its value must have.
+_KEYS = {MATERIALIZE: {"uri": str, "views": list, "all": bool, "changed": bool},
+         PREVIEW: {"uri": str, "view": str, "limit": int}}
 
+# Runs have their own thread, so analysis goes on while one runs; a shutdown stops them.
 _runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viewls-run")
+_running: set[threading.Event] = set()
+
+
+def stop_runs() -> None:
+    """Cancel every run at its next batch and refuse new ones (at shutdown)."""
+    for cancel in list(_running):
+        cancel.set()
+    _runner.shutdown(wait=False, cancel_futures=True)
 
 
 def register(server: ViewlsServer) -> None:
@@ -55,9 +67,10 @@ def register(server: ViewlsServer) -> None:
                 selected = select(snapshot, options.get("views") or ([default] if default else []))
             if not selected:
                 raise invalid_params(f'{MATERIALIZE} needs "views", "all" or the "uri" of a view file')
-            plan = plan_run(snapshot, selected, output_directory(snapshot), bool(options.get("changed")))
+            directory = output_directory(snapshot)
         except (SelectionError, OutputError) as failure:
             raise invalid_params(str(failure)) from None
+        plan = await _off_loop(plan_run, snapshot, selected, directory, bool(options.get("changed")))
         _refuse(project, snapshot, plan)
         return await _run_with_progress(ls, snapshot, plan)
 
@@ -68,18 +81,30 @@ def register(server: ViewlsServer) -> None:
         name = options.get("view") or default
         limit = options.get("limit", 20)
         if name not in snapshot.views:
-            raise invalid_params(f"no view named {name!r}" if name else f'{PREVIEW} needs "view" or the "uri" of a view')
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise invalid_params('"limit" must be a number of rows (0 or more)')
-        directory = output_directory(snapshot)
-        _refuse(project, snapshot, plan_run(snapshot, [name], directory))
+            raise invalid_params(f"no view named {name!r}" if name else
+                                 f'{PREVIEW} needs "view" or the "uri" of a view')
+        if limit < 0:
+            raise invalid_params('"limit" must be 0 or more')
         try:
-            table = await asyncio.get_running_loop().run_in_executor(
-                _runner, preview, snapshot, name, directory, limit)
+            directory = output_directory(snapshot)
+        except OutputError as failure:
+            raise invalid_params(str(failure)) from None
+        plan = await _off_loop(plan_run, snapshot, [name], directory)
+        _refuse(project, snapshot, plan)
+        try:
+            table = await _off_loop(preview, snapshot, plan, limit)
         except Exception as failure:  # DataFusion raises plain exceptions while running
             raise request_failed(f"{name} failed: {failure}") from None
         return {"view": name, "columns": [{"name": f.name, "type": str(f.type)} for f in table.schema],
                 "rows": json_rows(table)}
+
+
+async def _off_loop(function, *arguments):
+    """Planning reads every output's footer and running takes long: never on the event loop."""
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_runner, function, *arguments)
+    except RuntimeError as stopped:  # the executor is shut down: the server is shutting down
+        raise request_failed(f"viewls is shutting down ({stopped})") from None
 
 
 async def _run_with_progress(ls: ViewlsServer, snapshot: Snapshot, plan: Plan) -> dict:
@@ -93,7 +118,7 @@ async def _run_with_progress(ls: ViewlsServer, snapshot: Snapshot, plan: Plan) -
         ls.work_done_progress.tokens[token].add_done_callback(lambda _: cancel.set())
 
     def report(event) -> None:
-        if token is None:
+        if token is None or cancel.is_set():
             return
         if isinstance(event, Started):
             message = f"{event.position}/{event.total} {event.name}"
@@ -106,25 +131,32 @@ async def _run_with_progress(ls: ViewlsServer, snapshot: Snapshot, plan: Plan) -
                                   types.WorkDoneProgressReport(message=message, percentage=percentage))
 
     started = time.perf_counter()
+    ending = "cancelled"
+    _running.add(cancel)
     try:
-        runs = await asyncio.shield(loop.run_in_executor(_runner, run, snapshot, plan, report, cancel))
+        runs = await asyncio.shield(_off_loop(run, snapshot, plan, report, cancel))
+        summary = summarize(runs, time.perf_counter() - started)
+        totals = summary["summary"]
+        ending = f"{totals['built']} rebuilt, {totals['up_to_date']} up to date" + \
+            (f", {totals['failed']} failed" if totals["failed"] else "")
+        return summary
     except asyncio.CancelledError:  # $/cancelRequest: stop at the next batch
         cancel.set()
-        if token is not None:
-            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="cancelled"))
         raise
     except OutputError as failure:
+        ending = str(failure)
         raise request_failed(str(failure)) from None
+    except JsonRpcException as failure:
+        ending = str(failure)
+        raise
+    except Exception as failure:  # a bug: the progress must still end
+        ending = f"failed: {failure}"
+        raise
     finally:
+        _running.discard(cancel)
         if token is not None:
             ls.work_done_progress.tokens.pop(token, None)
-    summary = summarize(runs, time.perf_counter() - started)
-    if token is not None:
-        totals = summary["summary"]
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
-            message=f"{totals['built']} rebuilt, {totals['up_to_date']} up to date"
-                    + (f", {totals['failed']} failed" if totals["failed"] else "")))
-    return summary
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=ending))
 
 
 async def _progress_token(ls: ViewlsServer) -> str | None:
@@ -140,7 +172,7 @@ def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
     """Fail the request when a view to run has errors or unsaved changes."""
     if plan.refused:
         problems = [f"{path.name}:{snapshot.files[path].parsed.text.count(chr(10), 0, d.span.start) + 1}: {d.message}"
-                    for path, found in plan.refused.items() for d in found if d.is_error][:5]
+                    for path, found in plan.refused.items() for d in found][:5]
         raise request_failed("nothing was run; these views have errors: " + "; ".join(problems))
     involved = [*plan.build, *(n for n, how in plan.sources.items() if how == "inline")]
     unsaved = sorted(snapshot.views[n].path.name for n in involved if _unsaved(project, snapshot.views[n].path))
@@ -149,9 +181,15 @@ def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
 
 
 def _unsaved(project: Project, path: Path) -> bool:
+    """Whether the open buffer differs from the file, line endings and a BOM aside (the
+    disk is read with universal newlines; editors keep CRLF in their buffers)."""
     if path not in project.open:
         return False
-    return project.open[path][1] != project.disk_text(path)
+    return _comparable(project.open[path][1]) != _comparable(project.disk_text(path) or "")
+
+
+def _comparable(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, str | None]:
@@ -160,25 +198,35 @@ async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, s
         project = await ls.project_of(options["uri"])
         if project is None:
             raise invalid_params(f"{options['uri']} is not in a viewls project")
-        snapshot = await ls.settled(project)
-        view = snapshot.files.get(path_of(options["uri"])) if snapshot is not None else None
-        return project, snapshot, view.name if view is not None else None
-    projects = await ls.all_projects()
-    if len(projects) != 1:
-        raise invalid_params(f'the workspace holds {len(projects)} viewls projects; pass "uri" (one of its files)')
-    return projects[0], await ls.settled(projects[0]), None
+        projects = [project]
+    else:
+        projects = await ls.all_projects()
+        if len(projects) != 1:
+            raise invalid_params(f'the workspace holds {len(projects)} viewls projects; pass "uri" (one of its files)')
+    project = projects[0]
+    snapshot = await ls.settled(project)
+    if snapshot is None:
+        raise request_failed(f"the project at {project.root} could not be loaded")
+    view = snapshot.files.get(path_of(options["uri"])) if "uri" in options else None
+    return project, snapshot, view.name if view is not None else None
 
 
 def _options(command: str, arguments: tuple) -> dict:
+    keys = _KEYS[command]
     if not arguments or arguments == (None,):
         return {}
     if len(arguments) > 1 or not isinstance(arguments[0], dict):
-        raise invalid_params(f"{command} takes one object with the keys {', '.join(sorted(_KEYS[command]))}")
+        raise invalid_params(f"{command} takes one object with the keys {', '.join(sorted(keys))}")
     options = {k: v for k, v in arguments[0].items() if v is not None}
-    unknown = sorted(set(options) - _KEYS[command])
-    if unknown:
-        raise invalid_params(f"unknown key {unknown[0]!r}: {command} takes {', '.join(sorted(_KEYS[command]))}")
-    if "views" in options and not (isinstance(options["views"], list)
-                                   and all(isinstance(v, str) for v in options["views"])):
+    for key, value in options.items():
+        wanted = keys.get(key)
+        if wanted is None:
+            raise invalid_params(f"unknown key {key!r}: {command} takes {', '.join(sorted(keys))}")
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise invalid_params(f"{key!r} must be a {_TYPE_NAMES[wanted]}")
+    if not all(isinstance(v, str) for v in options.get("views", [])):
         raise invalid_params('"views" must be a list of selectors')
     return options
+
+
+_TYPE_NAMES = {str: "string", list: "list of strings", bool: "boolean", int: "number"}

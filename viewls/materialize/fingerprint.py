@@ -10,7 +10,7 @@ whose stored fingerprint equals the current one is up to date; anything else is 
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from viewls import __version__
@@ -51,10 +51,11 @@ def extract_identity(snapshot: Snapshot, name: str) -> str:
                     for path, size, mtime in info.identity)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _content_hash(path: Path, size: int, mtime: int) -> str:
-    """The content hash of a small file (keyed by size and mtime, so a cached value is
-    never used for a changed file); "-" for a large one."""
+    """The content hash of a small file, "-" for a large one. Cached by path, size and
+    modification time, for a long-running server: a file rewritten within the filesystem's
+    timestamp resolution at the same size would keep its old hash until the server restarts."""
     if size > CONTENT_HASH_LIMIT:
         return "-"
     try:

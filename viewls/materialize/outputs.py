@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.writer import TEMPORARY_PREFIX
+from viewls.project.extracts import data_base
 
 FINGERPRINT = "viewls.fingerprint"
 LOCK_FILE = ".viewls.lock"
@@ -29,28 +30,37 @@ class OutputError(Exception):
 
 def output_directory(snapshot: Snapshot, override: Path | None = None) -> Path:
     """The output directory (``project.output`` or ``override``), refused if writing there
-    could touch a view's inputs."""
+    could touch or feed an extract: judged by where each extract's data lives as configured
+    (a glob whose files do not exist yet counts), and by the files found now."""
     directory = (override if override is not None else snapshot.root / snapshot.config.output).resolve()
-    for name, info in snapshot.extracts.items():
-        for file in info.files:
-            file = file.resolve()
-            if file.is_relative_to(directory) or directory.is_relative_to(file.parent):
-                raise OutputError(f"the output directory {directory} holds data of extract '{name}' ({file}); "
-                                  "outputs are never written next to extract inputs: set [project] output "
-                                  "to a directory of its own")
+    for config in snapshot.config.extracts:
+        info = snapshot.extracts.get(config.name)
+        base = data_base(snapshot.root, config).resolve()
+        files = [f.resolve() for f in info.files] if info is not None else []
+        names_a_file = base == Path(os.path.normpath(snapshot.root / config.path)).resolve() and not base.is_dir()
+        if base.is_relative_to(directory) or directory.is_relative_to(base) \
+                or (names_a_file and directory == base.parent) \
+                or any(f.is_relative_to(directory) or _inside_data_directory(directory, f, snapshot.root)
+                       for f in files):
+            raise OutputError(f"the output directory {directory} overlaps the data of extract '{config.name}' "
+                              f"({config.path}); outputs are never written next to extract inputs: set "
+                              "[project] output to a directory of its own")
     if directory.exists() and not directory.is_dir():
         raise OutputError(f"the output directory {directory} is a file")
     return directory
+
+
+def _inside_data_directory(directory: Path, file: Path, root: Path) -> bool:
+    """Whether ``directory`` is at or below the directory of a data file; the project root
+    is no data directory even when a data file sits in it."""
+    return file.parent != root.resolve() and directory.is_relative_to(file.parent)
 
 
 def output_path(directory: Path, name: str) -> Path:
     """The output file of view ``name``, which can never be outside ``directory``."""
     if not name or name.startswith(".") or any(c in name for c in ("/", "\\", "\0")) or os.sep in name:
         raise OutputError(f"view name '{name}' cannot be an output file name")
-    path = directory / f"{name}.parquet"
-    if path.parent != directory:
-        raise OutputError(f"view name '{name}' would leave the output directory")
-    return path
+    return directory / f"{name}.parquet"
 
 
 def stored_fingerprint(path: Path) -> str | None:

@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
-from viewls.engine.execution import ExecutionSession
+from viewls.analysis.model import State
+from viewls.engine.execution import ExecutionError, ExecutionSession
 from viewls.engine.ordering import sort_exprs
 from viewls.engine.writer import Cancelled, write_atomically
 from viewls.materialize.fingerprint import build_fingerprints
@@ -98,20 +99,28 @@ def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, chang
         if sources[name] == "inline":
             pending.extend(snapshot.views[name].dependencies)
     refused = {}
-    for name in [*build, *(n for n, how in sources.items() if how == "inline")]:
+    # Views on a cycle have no place in the order: they are refused, never silently left out.
+    cyclic = sorted(chosen - set(order))
+    for name in [*build, *(n for n, how in sources.items() if how == "inline"), *cyclic]:
         view = snapshot.views[name]
-        errors = [d for d in view.diagnostics if d.is_error]
-        if errors or view.fingerprint is None or fingerprints[name] is None:
+        if view.output.state is not State.OK or fingerprints.get(name) is None:
             refused[view.path] = list(view.diagnostics)
     return Plan(directory, build, [n for n in order if n not in building], sources, fingerprints, refused)
 
 
-def preview(snapshot: Snapshot, name: str, directory: Path, limit: int) -> pa.Table:
-    """The first ``limit`` rows of view ``name``, computed as a run would, writing nothing."""
-    previewed = plan_run(snapshot, [name], directory)
-    if previewed.refused:
-        raise ValueError("a refused plan cannot run")
-    session = _session(snapshot, previewed)
+def preview(snapshot: Snapshot, plan: Plan, limit: int) -> pa.Table:
+    """The first ``limit`` rows of the view ``plan`` builds, computed as a run would, writing nothing."""
+    if plan.refused or len(plan.build) != 1:
+        raise ValueError("preview needs a plan that builds one view")
+    (name,) = plan.build
+    session, failed = ExecutionSession(), {}
+    _register_extracts(session, snapshot, plan, failed)
+    for upstream in snapshot.build_order():
+        if upstream in plan.sources:
+            _register_source(session, snapshot, plan, upstream, failed)
+    broken = _failed_upstream(snapshot, name, failed)
+    if broken:
+        raise ExecutionError(broken)
     view = snapshot.views[name]
     frame = session.query(view.parsed.canonical.sql)
     if view.parsed.metadata.ordering:
@@ -119,24 +128,15 @@ def preview(snapshot: Snapshot, name: str, directory: Path, limit: int) -> pa.Ta
     return frame.limit(limit).to_arrow_table()
 
 
-def _session(snapshot: Snapshot, plan: Plan) -> ExecutionSession:
-    """A session where every name the plan's views read resolves as the plan says."""
-    session = ExecutionSession()
-    for info in snapshot.extracts.values():
-        if info.schema is not None:
-            session.add_extract(info)
-    for name in snapshot.build_order():
-        how = plan.sources.get(name)
-        if how == "output":
-            session.add_output(name, output_path(plan.directory, name))
-        elif how == "inline":
-            session.add_computed(name, snapshot.views[name].parsed.canonical.sql)
-    return session
-
-
 def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda event: None,
         cancel: threading.Event | None = None) -> list[ViewRun]:
-    """Build ``plan.build``; every view gets one Finished event and one ViewRun."""
+    """Build ``plan.build``; every view gets one Finished event and one ViewRun.
+
+    Inputs are registered as the topological order reaches them, so an upstream computed
+    inline can read a view built earlier in the same run. An input that cannot be
+    registered (an extract's file gone, an unreadable output) fails the views that read it,
+    not the run.
+    """
     if plan.refused:
         raise ValueError("a refused plan cannot run")
     cancel = cancel or threading.Event()
@@ -144,26 +144,76 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
     for result in results:
         listen(Finished(result))
     with exclusive(plan.directory):
-        session = _session(snapshot, plan)
-        failed: set[str] = set()
-        read_later = {d for name in plan.build for d in snapshot.views[name].dependencies}
-        for position, name in enumerate(plan.build, 1):
-            view = snapshot.views[name]
-            upstream_failed = sorted(failed & snapshot.graph.ancestors(name))
+        session, failed = ExecutionSession(), {}
+        _register_extracts(session, snapshot, plan, failed)
+        building = set(plan.build)
+        read_later = {d for name in _running(plan) for d in snapshot.views[name].dependencies}
+        position = 0
+        for name in snapshot.build_order():
+            if name in plan.sources:
+                _register_source(session, snapshot, plan, name, failed)
+                continue
+            if name not in building:
+                continue
+            position += 1
+            broken = _failed_upstream(snapshot, name, failed)
             if cancel.is_set():
                 result = ViewRun(name, CANCELLED, message="the run was cancelled")
-            elif upstream_failed:
-                result = ViewRun(name, SKIPPED, message=f"upstream {', '.join(upstream_failed)} failed")
+            elif broken:
+                result = ViewRun(name, SKIPPED, message=broken)
             else:
                 listen(Started(name, position, len(plan.build)))
                 result = _build(session, snapshot, plan, name, listen, cancel)
                 if result.status == BUILT and name in read_later:
-                    session.add_output(name, result.path)
+                    try:
+                        session.add_output(name, result.path)
+                    except Exception as failure:  # DataFusion raises plain exceptions
+                        failed[name] = f"its output cannot be read back: {_message(failure)}"
             if result.status != BUILT:
-                failed.add(view.name)
+                failed.setdefault(name, "")
             results.append(result)
             listen(Finished(result))
     return results
+
+
+def _running(plan: Plan) -> list[str]:
+    """The views a run executes: those it builds and the upstreams it computes inline."""
+    return [*plan.build, *(name for name, how in plan.sources.items() if how == "inline")]
+
+
+def _register_extracts(session: ExecutionSession, snapshot: Snapshot, plan: Plan, failed: dict[str, str]) -> None:
+    """Register the extracts the run reads (only those: another's files may be gone)."""
+    read = {d for name in _running(plan) for d in snapshot.views[name].dependencies if d in snapshot.extracts}
+    for name in sorted(read):
+        try:
+            session.add_extract(snapshot.extracts[name])
+        except Exception as failure:  # DataFusion raises plain exceptions
+            failed[name] = f"extract '{name}' cannot be read: {_message(failure)}"
+
+
+def _register_source(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
+                     failed: dict[str, str]) -> None:
+    """Make the upstream ``name`` resolvable as the plan says, or record why it cannot be."""
+    view = snapshot.views[name]
+    if plan.sources[name] == "inline" and any(d in failed for d in view.dependencies):
+        failed[name] = ""
+        return
+    try:
+        if plan.sources[name] == "output":
+            session.add_output(name, output_path(plan.directory, name))
+        else:
+            session.add_computed(name, view.parsed.canonical.sql)
+    except Exception as failure:  # DataFusion raises plain exceptions
+        failed[name] = f"'{name}' cannot be read: {_message(failure)}"
+
+
+def _failed_upstream(snapshot: Snapshot, name: str, failed: dict[str, str]) -> str:
+    """Why ``name`` cannot run because of its inputs; empty when it can."""
+    broken = sorted(n for n in failed if n in snapshot.graph.ancestors(name))
+    if not broken:
+        return ""
+    reasons = [failed[n] for n in broken if failed[n]]
+    return f"upstream {', '.join(broken)} failed" + (f": {'; '.join(reasons)}" if reasons else "")
 
 
 def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,

@@ -10,16 +10,22 @@ import math
 import pyarrow as pa
 
 
+_EXACT = 2**53  # the largest integer a JSON reader's double holds exactly
+
+
 def json_rows(table: pa.Table) -> list[list]:
-    """Each row as a list of JSON values: numbers stay numbers (NaN and infinities become
+    """Each row as a list of JSON values: numbers stay numbers unless JSON readers would
+    round them (integers beyond 2**53, such as 64-bit hashes, NaN and infinities become
     strings), decimals keep every digit as strings, times are ISO 8601, bytes base64."""
     columns = [column.to_pylist() for column in table.columns]
     return [[_value(column[i]) for column in columns] for i in range(table.num_rows)]
 
 
 def _value(value):
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, (bool, str)):
         return value
+    if isinstance(value, int):
+        return value if abs(value) <= _EXACT else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, decimal.Decimal):

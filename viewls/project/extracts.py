@@ -80,6 +80,15 @@ def resolve_extract(
     )
 
 
+def data_base(root: Path, config: ExtractConfig) -> Path:
+    """Where an extract's data lives: its path up to the first wildcard (a file, or a
+    directory that holds or will hold its files)."""
+    location = Path(os.path.normpath(root / config.path))
+    parts = location.relative_to(location.anchor).parts
+    literal = next((index for index, part in enumerate(parts) if _WILDCARD.search(part)), len(parts))
+    return Path(location.anchor, *parts[:literal])
+
+
 def _declared_schema(config: ExtractConfig) -> pa.Schema | None:
     """Declared columns as a schema; their type strings were validated by ``load_config``."""
     if config.columns is None:
@@ -127,6 +136,7 @@ class _Resolver:
         self.config = config
         self.config_path = config_path
         self.location = Path(os.path.normpath(self.root / config.path))
+        self.base = data_base(root, config)
         self.diagnostics: list[Diagnostic] = []
 
     def report(self, make, span, message: str, suggestion: str | None = None) -> None:
@@ -142,10 +152,8 @@ class _Resolver:
 
     def files(self) -> list[Path]:
         if _WILDCARD.search(self.config.path):
-            parts = self.location.relative_to(self.location.anchor).parts
-            literal = next(index for index, part in enumerate(parts) if _WILDCARD.search(part))
-            base = Path(self.location.anchor, *parts[:literal])
-            matches = base.glob("/".join(parts[literal:]))
+            pattern = self.location.relative_to(self.base).as_posix()
+            matches = self.base.glob(pattern)
             visible = (match for match in matches if not match.name.startswith("."))
             return sorted(match for match in visible if match.is_file())
         if self.location.is_dir():
