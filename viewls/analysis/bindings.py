@@ -3,40 +3,22 @@ column qualifier names.
 
 Lineage only needs to know *whether* a table names a CTE (``names_a_cte``); references
 and rename need *which* one, since a nested WITH may shadow an outer CTE of the same name.
+Both read ``visible_ctes``, the one statement of CTE scoping.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from viewls.sql.lineage import DEFAULT_CATALOGS, DEFAULT_SCHEMAS
+from viewls.sql.lineage import DEFAULT_CATALOGS, DEFAULT_SCHEMAS, visible_ctes
 
 
 def cte_of(table: exp.Table) -> exp.CTE | None:
-    """The CTE an unqualified table reference binds to, walking out as ``names_a_cte`` does.
-
-    A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the main
-    query sees all of them; the innermost WITH that defines the name wins.
-    """
+    """The CTE an unqualified table reference binds to (the innermost WITH defining the
+    name wins), or None."""
     if table.args.get("db") or table.args.get("catalog"):
         return None
-    name = table.name
-    child: exp.Expression = table
-    node = table.parent
-    while node is not None:
-        found = None
-        if isinstance(node, exp.With):
-            ctes = node.expressions
-            index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            found = _named(ctes[: index + 1] if node.args.get("recursive") else ctes[:index], name)
-        else:
-            with_ = node.args.get("with_")
-            if with_ is not None and child is not with_:
-                found = _named(with_.expressions, name)
-        if found is not None:
-            return found
-        child, node = node, node.parent
-    return None
+    return visible_ctes(table).get(table.name)
 
 
 def is_relation(table: exp.Table) -> bool:
@@ -69,7 +51,3 @@ def sources(select: exp.Select) -> list[exp.Expression]:
         if clause is not None and clause.this is not None:
             found.append(clause.this)
     return found
-
-
-def _named(ctes: list[exp.CTE], name: str) -> exp.CTE | None:
-    return next((cte for cte in ctes if cte.alias_or_name == name), None)

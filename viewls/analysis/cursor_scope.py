@@ -21,7 +21,7 @@ from viewls.analysis.cursor import tokenize
 from viewls.analysis.snapshot import Snapshot
 from viewls.project.types import format_arrow_type
 from viewls.sql.canonical import normalize
-from viewls.sql.lineage import DEFAULT_CATALOGS, DEFAULT_SCHEMAS
+from viewls.sql.lineage import DEFAULT_CATALOGS, DEFAULT_SCHEMAS, visible_ctes
 from viewls.sql.parse import parse_query
 from viewls.text import Span
 
@@ -172,7 +172,7 @@ def _default_schema(db: str, catalog: str) -> bool:
 
 
 def _from_tree(snapshot: Snapshot, placeholder: exp.Identifier) -> Scope:
-    resolver = _Resolver(snapshot, _visible_ctes(placeholder))
+    resolver = _Resolver(snapshot, visible_ctes(placeholder))
     selects = []
     node = placeholder.parent
     while node is not None:
@@ -183,28 +183,6 @@ def _from_tree(snapshot: Snapshot, placeholder: exp.Identifier) -> Scope:
     outer = tuple(r for select in selects[1:] for r in resolver.sources(select))
     ctes = tuple(resolver.cte(name) for name in resolver.ctes)
     return Scope(inner, outer, ctes)
-
-
-def _visible_ctes(node: exp.Expression) -> dict[str, exp.CTE | None]:
-    """The CTEs an enclosing WITH defines where ``node`` stands, innermost first.
-
-    A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the main
-    query sees all of them.
-    """
-    found: dict[str, exp.CTE | None] = {}
-    child, parent = node, node.parent
-    while parent is not None:
-        if isinstance(parent, exp.With):
-            ctes = parent.expressions
-            index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            visible = ctes[: index + 1] if parent.args.get("recursive") else ctes[:index]
-        else:
-            with_ = parent.args.get("with_")
-            visible = with_.expressions if with_ is not None and child is not with_ else []
-        for cte in visible:
-            found.setdefault(cte.alias_or_name, cte)
-        child, parent = parent, parent.parent
-    return found
 
 
 # --- from tokens ------------------------------------------------------------------------

@@ -100,28 +100,32 @@ def _in_order(refs: list) -> tuple:
     return tuple(sorted(refs, key=lambda ref: ref.span.start))
 
 
-def names_a_cte(table: exp.Table) -> bool:
-    """Whether an enclosing WITH defines this name where ``table`` stands.
+def visible_ctes(node: exp.Expression) -> dict[str, exp.CTE]:
+    """The CTEs that enclosing WITHs define where ``node`` stands, by name, the innermost
+    definition of a name winning.
 
-    A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the
-    main query sees all of them.
+    A CTE body sees the CTEs defined before it (and itself when RECURSIVE); the main
+    query sees all of them.
     """
-    name = table.name
-    child: exp.Expression = table
-    node = table.parent
-    while node is not None:
-        if isinstance(node, exp.With):
-            ctes = node.expressions
+    found: dict[str, exp.CTE] = {}
+    child, parent = node, node.parent
+    while parent is not None:
+        if isinstance(parent, exp.With):
+            ctes = parent.expressions
             index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            visible = ctes[: index + 1] if node.args.get("recursive") else ctes[:index]
-            if any(cte.alias_or_name == name for cte in visible):
-                return True
+            visible = ctes[: index + 1] if parent.args.get("recursive") else ctes[:index]
         else:
-            with_ = node.args.get("with_")
-            if with_ is not None and child is not with_ and any(cte.alias_or_name == name for cte in with_.expressions):
-                return True
-        child, node = node, node.parent
-    return False
+            with_ = parent.args.get("with_")
+            visible = with_.expressions if with_ is not None and child is not with_ else ()
+        for cte in visible:
+            found.setdefault(cte.alias_or_name, cte)
+        child, parent = parent, parent.parent
+    return found
+
+
+def names_a_cte(table: exp.Table) -> bool:
+    """Whether an enclosing WITH defines this name where ``table`` stands."""
+    return table.name in visible_ctes(table)
 
 
 def _table_ref(node: exp.Table) -> TableRef | None:
