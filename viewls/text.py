@@ -8,6 +8,7 @@ UTF-16 code units for LSP (converted in ``viewls.lsp`` alone).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 
@@ -24,38 +25,51 @@ class Span:
 
 
 class LineIndex:
-    """Maps offsets to (line, column) pairs, both 0-based, columns in characters."""
+    """Maps offsets to (line, column) pairs, both 0-based, columns in characters.
 
-    __slots__ = ("_starts", "_length")
+    Lines end as LSP (and editors) end them: at \\n, \\r\\n or a lone \\r, and nowhere
+    else (str.splitlines also breaks at \\f, \\v, \\x85, U+2028, ...).
+    """
+
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        find = text.find
-        at = find("\n")
-        while at != -1:
-            starts.append(at + 1)
-            at = find("\n", at + 1)
+        if "\r" in text and text.count("\r") != text.count("\r\n"):
+            starts = [0, *(match.end() for match in _BREAK.finditer(text))]
+        else:  # \n alone ends every line (the usual case; \r\n ends where its \n does)
+            starts = [0]
+            find = text.find
+            at = find("\n")
+            while at != -1:
+                starts.append(at + 1)
+                at = find("\n", at + 1)
         self._starts = starts
-        self._length = len(text)
+        self._text = text
 
     @property
     def line_count(self) -> int:
         return len(self._starts)
 
     def position(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, self._length))
+        offset = max(0, min(offset, len(self._text)))
         line = bisect.bisect_right(self._starts, offset) - 1
         return line, offset - self._starts[line]
 
     def offset(self, line: int, column: int) -> int:
         if line >= len(self._starts):
-            return self._length
-        start = self._starts[max(line, 0)]
-        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else self._length
-        return min(start + max(column, 0), end)
+            return len(self._text)
+        line = max(line, 0)
+        return min(self._starts[line] + max(column, 0), self._end(line))
 
     def line_span(self, line: int) -> Span:
-        """The span of a line without its newline."""
-        start = self._starts[line]
-        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else self._length
-        return Span(start, end)
+        """The span of a line without its line break."""
+        return Span(self._starts[line], self._end(line))
+
+    def _end(self, line: int) -> int:
+        if line + 1 >= len(self._starts):
+            return len(self._text)
+        end = self._starts[line + 1] - 1
+        return end - 1 if self._text[end] == "\n" and end > 0 and self._text[end - 1] == "\r" else end
+
+
+_BREAK = re.compile(r"\r\n?|\n")

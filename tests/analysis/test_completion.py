@@ -298,6 +298,21 @@ def test_an_open_quote_with_its_closing_quote_is_replaced_whole(project):
     assert item(found, "email").insert == '"email"'
 
 
+@pytest.mark.parametrize("marked", [
+    'SELECT x FROM orders o WHERE "st\nat$0',
+    'SELECT x FROM orders o WHERE "st\r\nat$0',
+    'SELECT x FROM orders o WHERE "st\rat$0',
+    'SELECT x FROM orders o WHERE "st\n$0',
+])
+def test_a_quote_left_open_on_an_earlier_line_does_not_stretch_the_word(project, marked):
+    # LSP edit ranges lie on the cursor's line: the word is the plain one typed there.
+    found, text = complete_at(project, marked)
+    word = text[found.span.start:found.span.end]
+    assert found.span.start <= marked.index("$0") == found.span.end
+    assert "\n" not in word and "\r" not in word and '"' not in word
+    assert "status" in labels(found)
+
+
 @pytest.mark.parametrize("name, written", [
     ("orders", "orders"), ("name", "name"), ("Orders", '"Orders"'), ("order", '"order"'),
     ("select", '"select"'), ("daily-report", '"daily-report"'), ('say "hi"', '"say ""hi"""'), ("1st", '"1st"'),

@@ -178,6 +178,28 @@ def test_the_new_file_must_match_the_view_globs(tmp_path):
     assert isinstance(rename(snapshot, path, offset, "stg_first"), Renaming)
 
 
+@pytest.mark.parametrize(("new", "message"), [
+    ("v" * 300, "too long for a file name"),
+    ("é" * 126, "too long for a file name"),  # 252 characters, 256 bytes with .sql
+    ("half\ud800pair", "cannot be a file name"),
+])
+def test_a_name_the_file_system_cannot_hold_is_refused(host, root, new, message):
+    snapshot, path, offset = at(host, root, "SELECT * FROM customer_$0keys")
+    refusal = rename(snapshot, path, offset, new)
+    assert isinstance(refusal, Refusal) and message in refusal.message
+
+
+def test_a_file_system_failure_is_a_refusal(host, root, monkeypatch):
+    snapshot, path, offset = at(host, root, "SELECT * FROM customer_$0keys")
+
+    def fails(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "exists", fails)
+    refusal = rename(snapshot, path, offset, "members")
+    assert refusal == Refusal("cannot check views/members.sql: Permission denied")
+
+
 def test_the_same_name_changes_nothing(host, root):
     snapshot, path, offset = at(host, root, "SELECT * FROM customer_$0keys")
     assert rename(snapshot, path, offset, "customer_keys") == Renaming(())

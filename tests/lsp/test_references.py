@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 
-from tests.lsp.conftest import open_view, replace
+from tests.lsp.conftest import diagnostics_for, files_changed, open_view, replace
 from viewls.lsp.convert import path_of
 
 
@@ -63,6 +66,30 @@ async def test_references_of_an_extract_from_its_viewls_toml_entry(client, proje
                              declaration=True)
     assert found == [("viewls.toml", "shipments"), ("delivery_times.sql", "shipments"),
                      ("order_timeline.sql", "shipments"), ("order_timeline.sql", "shipments")]
+
+
+async def test_a_viewls_toml_changed_on_disk_since_the_analysis_gets_no_stale_ranges(client, project):
+    config = project / "viewls.toml"
+    path = project / "views" / "delivery_times.sql"
+    text = path.read_text()
+    open_view(client, path, text)
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    # Rewritten behind the server's back: the entry moved down a line, not yet re-analysed.
+    config.write_text("# a line more\n" + config.read_text())
+    offset = text.index("shipments") + 2
+    with pytest.raises(JsonRpcException, match="viewls.toml changed") as refused:
+        await references(client, path, text, offset, declaration=True)
+    assert refused.value.code == JsonRpcContentModified.CODE
+    files_changed(client, (config, types.FileChangeType.Changed))
+    found = None
+    for _ in range(200):  # the reload is a job of its own, which requests do not wait for
+        try:
+            found = await references(client, path, text, offset, declaration=True)
+            break
+        except JsonRpcException as error:
+            assert error.code == JsonRpcContentModified.CODE
+            await asyncio.sleep(0.05)
+    assert found is not None and ("viewls.toml", "shipments") in found
 
 
 async def test_references_of_a_cte_stay_in_its_file(client, project):

@@ -14,7 +14,7 @@ import attrs
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.lsp.conftest import accept_registrations, diagnostics_for, files_changed, replace
@@ -195,6 +195,28 @@ async def test_a_colliding_name_is_refused_with_a_reason(client, project):
     text = editor.open(path)
     with pytest.raises(JsonRpcException, match="'users' is an extract"):
         await rename(client, path, text, text.index("from users") + len("from u"), "people")
+
+
+async def test_a_closed_file_changed_on_disk_since_the_analysis_gets_no_stale_edits(client, project):
+    editor = Editor(client)
+    views = project.resolve() / "views"
+    path = views / "delivery_times.sql"
+    text = editor.open(path)
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    # A closed reader rewritten behind the server's back (its watcher event still to come):
+    # edits computed on the analysed text would land at the wrong places.
+    reader = views / "customer_orders.sql"
+    reader.write_text("-- a line more\n" + reader.read_text())
+    with pytest.raises(JsonRpcException, match="customer_orders.sql changed") as refused:
+        await rename(client, path, text, text.index("orders_enriched") + 2, "order_facts")
+    assert refused.value.code == JsonRpcContentModified.CODE
+    files_changed(client, (reader, types.FileChangeType.Changed))
+    await settle_and_check_clean(client, path, text, text.index("orders_enriched"))
+    edit = await rename(client, path, text, text.index("orders_enriched") + 2, "order_facts")
+    editor.apply(edit)
+    assert "-- a line more\n" in reader.read_text() and "from order_facts\n" in reader.read_text()
+    text = editor.text(path)
+    await settle_and_check_clean(client, path, text, text.index("order_facts"))
 
 
 def no_file_renames() -> types.ClientCapabilities:

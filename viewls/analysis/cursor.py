@@ -77,17 +77,25 @@ def _closing(text: str, at: int, closer: str, limit: int) -> int:
         return after
 
 
+def _breaks_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a line break as LSP counts them (\\n, \\r)."""
+    return text.find("\n", start, end) != -1 or text.find("\r", start, end) != -1
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
 def word_at(text: str, offset: int, literal: Literal | None) -> Word:
-    """The identifier the cursor is typing: plain, or quoted when inside an open quote."""
-    if literal is not None and literal.kind == "identifier":
+    """The identifier the cursor is typing: plain, or quoted when inside an open quote.
+
+    The word never leaves the cursor's line (LSP edits of a completion must not): a quote
+    left open on an earlier line is a slip, and the cursor types a plain word again.
+    """
+    if literal is not None and literal.kind == "identifier" and not _breaks_line(text, literal.start, offset):
         quote = text[literal.start]
         close = text.find(quote, offset)
-        newline = text.find("\n", offset)
-        end = close + 1 if close != -1 and (newline == -1 or close < newline) else offset
+        end = close + 1 if close != -1 and not _breaks_line(text, offset, close) else offset
         return Word(Span(literal.start, end), text[literal.start + 1:offset], True)
     start = offset
     while start > 0 and _is_word(text[start - 1]):

@@ -14,6 +14,7 @@ capture a view reference, or a renamed CTE capture a view of its new name).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ from viewls.sql.spans import name_span, node_span, token_span
 from viewls.text import Span
 
 _BARE = re.compile(r"[a-z_][a-z0-9_]*")
+# The longest file name in bytes on the usual file systems (ext4, APFS, NTFS): a longer
+# view name cannot become its file's name.
+_NAME_MAX = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +145,15 @@ def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
         return f"an extract named '{new}' already exists in viewls.toml"
     old = symbol.declaration.path
     target = old.with_name(new + old.suffix)
-    if target.exists() and not target.samefile(old):
-        return f"{_relative(snapshot, target)} already exists"
+    try:  # the name is the user's: the file system may reject it in many ways
+        if len(os.fsencode(target.name)) > _NAME_MAX:
+            return f"'{new}' is too long for a file name (at most {_NAME_MAX} bytes with its suffix)"
+        if target.exists() and not target.samefile(old):
+            return f"{_relative(snapshot, target)} already exists"
+    except UnicodeError:
+        return f"'{new}' cannot be a file name: it is not valid Unicode"
+    except OSError as error:
+        return f"cannot check {_relative(snapshot, target)}: {error.strerror or error}"
     config = snapshot.config
     if not is_view_file(snapshot.root, target, config.view_globs, config.output):
         globs = ", ".join(config.view_globs)

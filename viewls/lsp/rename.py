@@ -49,10 +49,13 @@ def register(server: ViewlsServer) -> None:
             raise request_failed(renaming.message)
         if not renaming.files and renaming.move is None:
             return None
-        return _workspace_edit(ls, project, snapshot, renaming)
+        closed = [file.path for file in renaming.files if file.path not in project.open]
+        saved = await asyncio.to_thread(_disk_texts, project, closed)
+        return _workspace_edit(ls, project, snapshot, renaming, saved)
 
 
-def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, renaming: Renaming) -> types.WorkspaceEdit:
+def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, renaming: Renaming,
+                    saved: dict[Path, str | None]) -> types.WorkspaceEdit:
     workspace = ls.client_capabilities.workspace
     capabilities = workspace.workspace_edit if workspace is not None else None
     document_changes = bool(capabilities and capabilities.document_changes)
@@ -65,9 +68,10 @@ def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, rena
                              "cannot rename files through a language server; rename the file and its references by hand")
     edits, versions = {}, {}
     for file in renaming.files:
-        document = project.document(file.path)
+        versions[file.path] = _version(project, snapshot, file.path, saved)
+        # The text the spans are in: the project's snapshot may be newer by now.
+        document = ls.document(snapshot.files[file.path].parsed.text)
         edits[file.path] = [types.TextEdit(range=document.range(edit.span), new_text=edit.text) for edit in file.edits]
-        versions[file.path] = _version(project, snapshot, file.path)
     if renaming.move is None and not document_changes:
         return types.WorkspaceEdit(changes={uri(path): file_edits for path, file_edits in edits.items()})
     changes: list[types.TextDocumentEdit | types.RenameFile] = [
@@ -82,12 +86,18 @@ def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, rena
     return types.WorkspaceEdit(document_changes=changes)
 
 
-def _version(project: Project, snapshot: Snapshot, path: Path) -> int | None:
+def _disk_texts(project: Project, paths: list[Path]) -> dict[Path, str | None]:
+    return {path: project.disk_text(path) for path in paths}
+
+
+def _version(project: Project, snapshot: Snapshot, path: Path, saved: dict[Path, str | None]) -> int | None:
     """The open document's version the edits were computed on (None for a closed file);
-    a buffer edited since the snapshot fails the request instead of being garbled."""
-    if path not in project.open:
-        return None
-    version, text = project.open[path]
+    a buffer edited, or a closed file changed on disk, since the snapshot fails the request
+    instead of being garbled."""
+    if path in project.open:
+        version, text = project.open[path]
+    else:
+        version, text = None, saved[path] if path in saved else project.disk_text(path)
     if text != snapshot.files[path].parsed.text:
         raise JsonRpcContentModified(f"{path.name} changed while renaming; try again")
     return version

@@ -39,6 +39,7 @@ class ViewlsServer(LanguageServer):
         self._pending: dict[Project, dict[Path, str | None]] = {}
         self._scheduled: dict[Project, asyncio.Task] = {}
         self._loaded: dict[Project, asyncio.Future] = {}
+        self._jobs: dict[Project, set[asyncio.Future]] = {}  # reloads under way
         self._discovered = asyncio.Event()  # the workspace folders were searched for projects
         # Set while initializing for clients that pull diagnostics (see pull_diagnostics).
         self.pull_diagnostics = False
@@ -125,17 +126,18 @@ class ViewlsServer(LanguageServer):
         return list(self.projects.values())
 
     async def settled(self, project: Project) -> Snapshot | None:
-        """The snapshot once every edit recorded so far is analysed.
+        """The snapshot once every edit recorded so far is analysed (and every reload of
+        viewls.toml or extract data is done).
 
         For requests whose answer must match the buffer exactly (rename, references):
         read-only lookups such as hover answer from the latest snapshot at once instead.
         """
         await self._loaded.get(project, _done())
-        task = self._scheduled.get(project)
-        while task is not None and not task.done():
-            await asyncio.shield(task)
-            task = self._scheduled.get(project)
-        return project.snapshot
+        while True:
+            busy = [t for t in (self._scheduled.get(project), *self._jobs.get(project, ())) if t and not t.done()]
+            if not busy:
+                return project.snapshot
+            await asyncio.wait([asyncio.shield(t) for t in busy])
 
     # --- edits ------------------------------------------------------------------------
 
@@ -163,11 +165,15 @@ class ViewlsServer(LanguageServer):
         """Run ``job`` (a Project method returning a snapshot) on the worker, then publish."""
         loop = asyncio.get_running_loop()
         await self._loaded.get(project, _done())
+        running = loop.run_in_executor(self._worker, job)
+        self._jobs.setdefault(project, set()).add(running)
         try:
-            snapshot = await loop.run_in_executor(self._worker, job)
+            snapshot = await running
         except Exception as failure:
             self.report_server_error(failure, f"reloading {project.root}")
             return
+        finally:
+            self._jobs[project].discard(running)
         if not self._pending.get(project):
             publish_changed(self, project, snapshot)
 
