@@ -90,3 +90,8 @@ def replace(client: LanguageClient, path: Path, version: int, old: str, new: str
 def files_changed(client: LanguageClient, *changes: tuple[Path, types.FileChangeType]) -> None:
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         changes=[types.FileEvent(uri=path.as_uri(), type=kind) for path, kind in changes]))
+
+
+async def lenses_of(client: LanguageClient, path: Path):
+    return await client.text_document_code_lens_async(types.CodeLensParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri())))

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from tests.lsp.conftest import open_view, replace
-
-
-async def lenses_of(client, path):
-    return await client.text_document_code_lens_async(types.CodeLensParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
+from tests.lsp.conftest import lenses_of, open_view, replace
 
 
 async def test_a_lens_above_the_query_counts_the_neighbourhood_and_opens_its_graph(client, project):

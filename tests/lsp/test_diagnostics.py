@@ -4,7 +4,6 @@ as you type, for the edited view and for unopened dependents."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from lsprotocol import types
 

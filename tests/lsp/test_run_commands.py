@@ -10,17 +10,12 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.lsp.conftest import diagnostics_for, files_changed, open_view, replace
+from tests.lsp.conftest import diagnostics_for, files_changed, lenses_of, open_view, replace
 
 
 async def execute(client, command: str, argument: dict):
     return await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command=command, arguments=[argument]))
-
-
-async def lenses_of(client, path):
-    return await client.text_document_code_lens_async(types.CodeLensParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
 
 
 async def test_run_lenses_materialize_with_progress_and_preview_rows(client, project):
