@@ -29,7 +29,7 @@ USERS_CLEAN = ["user_id", "name", "email", "country", "signup_date", "marketing_
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> tuple[Path, object]:
     root = tmp_path_factory.mktemp("completion") / "shop"
-    shutil.copytree(SHOP, root)
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("target"))
     for name, text in EXTRA_VIEWS.items():
         (root / "views" / name).write_text(text)
     return root.resolve(), AnalysisHost.load(root).snapshot()

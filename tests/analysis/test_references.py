@@ -16,7 +16,7 @@ SHOP = Path(__file__).parents[2] / "examples" / "shop"
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("references") / "shop"
-    shutil.copytree(SHOP, root)
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("target"))
     return root.resolve()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.rename import Prepared, Refusal, Renaming, prepare_rename, rename, sql_name
+from viewls.analysis.rename import Prepared, Refusal, Renaming, prepare_rename, rename, rename_view, sql_name
 from viewls.text import Span
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
@@ -21,7 +21,7 @@ SHOP = Path(__file__).parents[2] / "examples" / "shop"
 @pytest.fixture
 def root(tmp_path) -> Path:
     root = tmp_path / "shop"
-    shutil.copytree(SHOP, root)
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("target"))
     return root.resolve()
 
 
@@ -250,3 +250,15 @@ def test_broken_files_are_left_alone(host, root):
     snapshot, path, offset = at(host, root, "SELECT * FROM customer_$0keys")
     renaming = rename(snapshot, path, offset, "keys")
     assert [f.path.name for f in renaming.files] == ["scratch.sql"]
+
+
+def test_renaming_a_view_by_name_is_renaming_it_at_its_file(host, root):
+    snapshot = host.snapshot()
+    by_name = rename_view(snapshot, "users_clean", "people")
+    at_reference = rename(snapshot, root / "views" / "customer_keys.sql",
+                          snapshot.files[root / "views" / "customer_keys.sql"].parsed.text.index("users_clean"),
+                          "people")
+    assert by_name == at_reference and by_name.move[1].name == "people.sql"
+    assert applied(host, by_name)  # every reader is rewritten and the project still checks
+    assert rename_view(snapshot, "nope", "x") == Refusal("there is no view named 'nope'")
+    assert isinstance(rename_view(snapshot, "users_clean", "orders_enriched"), Refusal)

@@ -16,7 +16,7 @@ SHOP = Path(__file__).parents[2] / "examples" / "shop"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("signature_help") / "shop"
-    shutil.copytree(SHOP, root)
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("target"))
     return root.resolve(), AnalysisHost.load(root).snapshot()
 
 

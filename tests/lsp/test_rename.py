@@ -245,3 +245,23 @@ async def test_a_client_that_cannot_rename_files_gets_an_error_not_half_a_rename
     cte_text = Editor(text_only).open(cte_view)
     edit = await rename(text_only, cte_view, cte_text, cte_text.index("with totals") + len("with "), "line_totals")
     assert len(edit.document_changes) == 1
+
+
+async def test_a_view_file_renamed_in_the_explorer_takes_its_references_along(client, project):
+    editor = Editor(client)
+    views = project.resolve() / "views"
+    dependent = views / "customer_keys.sql"
+    text = editor.open(dependent)
+    await diagnostics_for(client, dependent, lambda d: len(d) == 0)
+    old, new = views / "users_clean.sql", views / "people.sql"
+    edit = await client.workspace_will_rename_files_async(types.RenameFilesParams(
+        files=[types.FileRename(old_uri=old.as_uri(), new_uri=new.as_uri())]))
+    edited = {path_of(c.text_document.uri).name for c in edit.document_changes} if edit.document_changes \
+        else {path_of(u).name for u in edit.changes}
+    assert edited == {"customer_keys.sql", "customer_lifetime_value.sql", "orders_enriched.sql"}
+    assert not any(isinstance(c, types.RenameFile) for c in edit.document_changes or ())  # the editor moves it
+    editor.apply(edit)
+    editor._rename(old, new)  # then the editor renames the file, as it announced
+    await settle_and_check_clean(client, dependent, editor.text(dependent), editor.text(dependent).index("people"))
+    assert "from people" in editor.text(dependent) and "users_clean" not in editor.text(dependent)
+    assert text != editor.text(dependent)

@@ -23,7 +23,7 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from viewls.analysis.bindings import cte_of, source_of, sources
-from viewls.analysis.references import Kind, Named, Symbol, name_at, usages
+from viewls.analysis.references import Kind, Location, Named, Symbol, name_at, usages
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.planner import quote
 from viewls.project.discover import is_view_file
@@ -85,7 +85,19 @@ def rename(snapshot: Snapshot, path: Path, offset: int, new_name: str) -> Renami
     refusal = _refusal(named)
     if refusal is not None:
         return refusal
-    symbol = named.symbol
+    return _rename(snapshot, named.symbol, new_name)
+
+
+def rename_view(snapshot: Snapshot, name: str, new_name: str) -> Renaming | Refusal:
+    """Rename the view ``name``, as when its file is renamed in the editor's file explorer
+    (the editor moves the file; the references follow)."""
+    view = snapshot.views.get(name)
+    if view is None:
+        return Refusal(f"there is no view named '{name}'")
+    return _rename(snapshot, Symbol(Kind.VIEW, name, Location(view.path, Span(0, 0))), new_name)
+
+
+def _rename(snapshot: Snapshot, symbol: Symbol, new_name: str) -> Renaming | Refusal:
     problem = _invalid(snapshot, symbol, new_name)
     if problem is not None:
         return Refusal(problem)

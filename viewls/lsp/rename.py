@@ -13,9 +13,9 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
-from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename
+from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename, rename_view
 from viewls.analysis.snapshot import Snapshot
-from viewls.lsp.convert import uri
+from viewls.lsp.convert import path_of, uri
 from viewls.lsp.errors import request_failed
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.workspace import Project
@@ -52,6 +52,44 @@ def register(server: ViewlsServer) -> None:
         closed = [file.path for file in renaming.files if file.path not in project.open]
         saved = await asyncio.to_thread(_disk_texts, project, closed)
         return _workspace_edit(ls, project, snapshot, renaming, saved)
+
+    _register_file_renames(server)
+
+
+def _register_file_renames(server: ViewlsServer) -> None:
+    """workspace/willRenameFiles: a view file renamed in the editor's explorer renames the
+    view, so every reference is rewritten before the file moves."""
+    filters = [types.FileOperationFilter(scheme="file", pattern=types.FileOperationPattern(glob="**/*.sql"))]
+
+    @server.feature(types.WORKSPACE_WILL_RENAME_FILES, types.FileOperationRegistrationOptions(filters=filters))
+    async def on_will_rename_files(ls: ViewlsServer, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
+        combined = types.WorkspaceEdit()
+        for file in params.files:
+            found = await ls.settled_file(file.old_uri)
+            new = path_of(file.new_uri)
+            if found is None or new is None:
+                continue
+            project, snapshot, old, _ = found
+            view = snapshot.files.get(old)
+            if view is None or snapshot.views.get(view.name) is not view or new.suffix != old.suffix:
+                continue
+            renaming = await asyncio.to_thread(rename_view, snapshot, view.name, new.stem)
+            if isinstance(renaming, Refusal):  # the editor moves the file anyway: say what was not done
+                ls.window_show_message(types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"viewls did not update the references to '{view.name}': {renaming.message}"))
+                continue
+            closed = [f.path for f in renaming.files if f.path not in project.open]
+            saved = await asyncio.to_thread(_disk_texts, project, closed)
+            _merge(combined, _workspace_edit(ls, project, snapshot, Renaming(renaming.files), saved))
+        return combined if combined.changes or combined.document_changes else None
+
+
+def _merge(into: types.WorkspaceEdit, edit: types.WorkspaceEdit) -> None:
+    if edit.changes:
+        into.changes = {**(into.changes or {}), **edit.changes}
+    if edit.document_changes:
+        into.document_changes = [*(into.document_changes or []), *edit.document_changes]
 
 
 def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, renaming: Renaming,
