@@ -259,6 +259,8 @@ def test_renaming_a_view_by_name_is_renaming_it_at_its_file(host, root):
                           snapshot.files[root / "views" / "customer_keys.sql"].parsed.text.index("users_clean"),
                           "people")
     assert by_name == at_reference and by_name.move[1].name == "people.sql"
-    assert applied(host, by_name)  # every reader is rewritten and the project still checks
+    applied(host, by_name)  # every reader rewritten, the file moved: the project still checks clean
+    assert not [d for v in host.snapshot().files.values() for d in v.diagnostics if d.is_error]
+    assert "people" in host.snapshot().views
     assert rename_view(snapshot, "nope", "x") == Refusal("there is no view named 'nope'")
     assert isinstance(rename_view(snapshot, "users_clean", "orders_enriched"), Refusal)
