@@ -29,7 +29,7 @@ from viewls.engine.planner import quote
 from viewls.project.discover import is_view_file
 from viewls.sql.dialect import DIALECT
 from viewls.sql.spans import name_span, node_span, token_span
-from viewls.text import Span
+from viewls.text import LineIndex, Span
 
 _BARE = re.compile(r"[a-z_][a-z0-9_]*")
 # The longest file name in bytes on the usual file systems (ext4, APFS, NTFS): a longer
@@ -186,7 +186,7 @@ def _changes_meaning(snapshot: Snapshot, path: Path, tree: exp.Expression, ident
         expected = new if symbol.kind is not Kind.CTE and key in renamed_tables else bound
         if after[key][1] != expected:
             span = name_span(node) if isinstance(node, exp.Table | exp.Column) else node_span(node)
-            line = snapshot.files[path].parsed.text.count("\n", 0, span.start) + 1 if span is not None else 1
+            line = LineIndex(snapshot.files[path].parsed.text).position(span.start)[0] + 1 if span is not None else 1
             return (f"renaming '{symbol.name}' to '{new}' would change what "
                     f"{_relative(snapshot, path)}:{line} refers to")
     return None

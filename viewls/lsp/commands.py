@@ -21,6 +21,7 @@ from pygls.exceptions import JsonRpcException
 
 from viewls.analysis.graph_export import neighbourhood, to_dot, to_json, to_mermaid
 from viewls.analysis.snapshot import Snapshot
+from viewls.lsp.arguments import command_options
 from viewls.lsp.convert import path_of
 from viewls.lsp.errors import invalid_params
 from viewls.lsp.server import ViewlsServer
@@ -29,36 +30,18 @@ from viewls.suggest import did_you_mean
 SHOW_GRAPH = "viewls.showGraph"
 
 _FORMATS = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json}
-_KEYS = frozenset({"uri", "view", "format"})
+_KEYS = {"uri": str, "view": str, "format": str}
 
 
 def register(server: ViewlsServer) -> None:
     @server.command(SHOW_GRAPH)
     async def show_graph(ls: ViewlsServer, *arguments: Any) -> str | dict:
-        options = _options(arguments)
+        options = command_options(SHOW_GRAPH, arguments, _KEYS, nullable=frozenset({"view"}))
         render = _FORMATS.get(options.get("format") or "dot")
         if render is None:
             raise invalid_params(f"unknown format {options['format']!r}: use one of {', '.join(_FORMATS)}")
         snapshot, name = await _graph_of(ls, options)
         return render(snapshot, neighbourhood(snapshot, [name]) if name is not None else None)
-
-
-def _options(arguments: tuple[Any, ...]) -> dict[str, Any]:
-    if not arguments or arguments == (None,):
-        return {}
-    if len(arguments) > 1 or not isinstance(arguments[0], dict):
-        raise invalid_params(f'{SHOW_GRAPH} takes one object: {{"view": name | null, "uri": file uri, '
-                       '"format": "dot" | "mermaid" | "json"}, each key optional')
-    options = arguments[0]
-    unknown = sorted(set(options) - _KEYS)
-    if unknown:
-        raise invalid_params(f"unknown key {unknown[0]!r}: {SHOW_GRAPH} takes {', '.join(sorted(_KEYS))}")
-    for key in ("uri", "view", "format"):
-        if options.get(key) is not None and not isinstance(options[key], str):
-            raise invalid_params(f"{key!r} must be a string")
-    if options.get("uri") is None:
-        options = {k: v for k, v in options.items() if k != "uri"}
-    return options
 
 
 async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot, str | None]:

@@ -28,6 +28,7 @@ from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcException
 
 from viewls.analysis.snapshot import Snapshot
+from viewls.lsp.arguments import command_options
 from viewls.lsp.convert import path_of
 from viewls.lsp.errors import invalid_params, request_failed
 from viewls.lsp.server import ViewlsServer
@@ -36,6 +37,7 @@ from viewls.materialize.outputs import OutputError, output_directory
 from viewls.materialize.runner import Plan, Progress, Started, plan_run, preview, run, summarize
 from viewls.materialize.selection import SelectionError, select
 from viewls.materialize.values import json_rows
+from viewls.text import LineIndex
 
 MATERIALIZE = "viewls.materialize"
 PREVIEW = "viewls.preview"
@@ -58,7 +60,9 @@ def stop_runs() -> None:
 def register(server: ViewlsServer) -> None:
     @server.command(MATERIALIZE)
     async def materialize(ls: ViewlsServer, *arguments: Any) -> dict:
-        options = _options(MATERIALIZE, arguments)
+        options = command_options(MATERIALIZE, arguments, _KEYS[MATERIALIZE])
+        if not all(isinstance(v, str) for v in options.get("views", [])):
+            raise invalid_params('"views" must be a list of selectors')
         project, snapshot, default = await _target(ls, options)
         try:
             if options.get("all"):
@@ -76,7 +80,7 @@ def register(server: ViewlsServer) -> None:
 
     @server.command(PREVIEW)
     async def preview_rows(ls: ViewlsServer, *arguments: Any) -> dict:
-        options = _options(PREVIEW, arguments)
+        options = command_options(PREVIEW, arguments, _KEYS[PREVIEW])
         project, snapshot, default = await _target(ls, options)
         name = options.get("view") or default
         limit = options.get("limit", 20)
@@ -171,11 +175,10 @@ async def _progress_token(ls: ViewlsServer) -> str | None:
 def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
     """Fail the request when a view to run has errors or unsaved changes."""
     if plan.refused:
-        problems = [f"{path.name}:{snapshot.files[path].parsed.text.count(chr(10), 0, d.span.start) + 1}: {d.message}"
-                    for path, found in plan.refused.items() for d in found][:5]
+        problems = [f"{path.name}:{LineIndex(snapshot.files[path].parsed.text).position(d.span.start)[0] + 1}: "
+                    f"{d.message}" for path, found in plan.refused.items() for d in found][:5]
         raise request_failed("nothing was run; these views have errors: " + "; ".join(problems))
-    involved = [*plan.build, *(n for n, how in plan.sources.items() if how == "inline")]
-    unsaved = sorted(snapshot.views[n].path.name for n in involved if _unsaved(project, snapshot.views[n].path))
+    unsaved = sorted(snapshot.views[n].path.name for n in plan.executed if _unsaved(project, snapshot.views[n].path))
     if unsaved:
         raise request_failed(f"save {', '.join(unsaved)} first: runs use the files on disk")
 
@@ -209,24 +212,3 @@ async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, s
         raise request_failed(f"the project at {project.root} could not be loaded")
     view = snapshot.files.get(path_of(options["uri"])) if "uri" in options else None
     return project, snapshot, view.name if view is not None else None
-
-
-def _options(command: str, arguments: tuple) -> dict:
-    keys = _KEYS[command]
-    if not arguments or arguments == (None,):
-        return {}
-    if len(arguments) > 1 or not isinstance(arguments[0], dict):
-        raise invalid_params(f"{command} takes one object with the keys {', '.join(sorted(keys))}")
-    options = {k: v for k, v in arguments[0].items() if v is not None}
-    for key, value in options.items():
-        wanted = keys.get(key)
-        if wanted is None:
-            raise invalid_params(f"unknown key {key!r}: {command} takes {', '.join(sorted(keys))}")
-        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-            raise invalid_params(f"{key!r} must be a {_TYPE_NAMES[wanted]}")
-    if not all(isinstance(v, str) for v in options.get("views", [])):
-        raise invalid_params('"views" must be a list of selectors')
-    return options
-
-
-_TYPE_NAMES = {str: "string", list: "list of strings", bool: "boolean", int: "number"}

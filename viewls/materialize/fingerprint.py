@@ -10,6 +10,7 @@ whose stored fingerprint equals the current one is up to date; anything else is 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,10 +24,17 @@ CONTENT_HASH_LIMIT = 1024 * 1024
 OUTPUT_FORMAT = "1"
 
 
-def build_fingerprints(snapshot: Snapshot) -> dict[str, str | None]:
-    """Every view's build fingerprint; None for a view that cannot be built."""
+def build_fingerprints(snapshot: Snapshot, names: Iterable[str] | None = None) -> dict[str, str | None]:
+    """The build fingerprints of ``names`` (default: every view) and of every view they
+    read, directly or not (the rest of the project plays no part); None for a view that
+    cannot be built."""
+    needed = None if names is None else set(names)
+    for name in list(needed or ()):
+        needed |= snapshot.graph.ancestors(name) if name in snapshot.graph else set()
     found: dict[str, str | None] = {}
     for name in snapshot.build_order():
+        if needed is not None and name not in needed:
+            continue
         view = snapshot.views[name]
         if view.fingerprint is None:
             found[name] = None

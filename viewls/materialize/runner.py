@@ -74,9 +74,15 @@ class Plan:
     fingerprints: dict[str, str | None]
     refused: dict[Path, list[Diagnostic]] = field(default_factory=dict)
 
+    @property
+    def executed(self) -> list[str]:
+        """The views a run executes: those it builds and the upstreams it computes inline."""
+        return [*self.build, *(name for name, how in self.sources.items() if how == "inline")]
+
 
 def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, changed_only: bool = False) -> Plan:
-    fingerprints = build_fingerprints(snapshot)
+    chosen = set(selected)
+    fingerprints = build_fingerprints(snapshot, chosen)
     current: dict[str, bool] = {}
 
     def fresh(name: str) -> bool:
@@ -85,7 +91,6 @@ def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, chang
             current[name] = stored is not None and stored == fingerprints[name]
         return current[name]
 
-    chosen = set(selected)
     order = [name for name in snapshot.build_order() if name in chosen]
     build = [name for name in order if not (changed_only and fresh(name))]
     building = set(build)
@@ -98,14 +103,13 @@ def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, chang
         sources[name] = "output" if fresh(name) else "inline"
         if sources[name] == "inline":
             pending.extend(snapshot.views[name].dependencies)
-    refused = {}
+    plan = Plan(directory, build, [n for n in order if n not in building], sources, fingerprints)
     # Views on a cycle have no place in the order: they are refused, never silently left out.
-    cyclic = sorted(chosen - set(order))
-    for name in [*build, *(n for n, how in sources.items() if how == "inline"), *cyclic]:
+    for name in [*plan.executed, *sorted(chosen - set(order))]:
         view = snapshot.views[name]
         if view.output.state is not State.OK or fingerprints.get(name) is None:
-            refused[view.path] = list(view.diagnostics)
-    return Plan(directory, build, [n for n in order if n not in building], sources, fingerprints, refused)
+            plan.refused[view.path] = list(view.diagnostics)
+    return plan
 
 
 def preview(snapshot: Snapshot, plan: Plan, limit: int) -> pa.Table:
@@ -147,7 +151,7 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
         session, failed = ExecutionSession(), {}
         _register_extracts(session, snapshot, plan, failed)
         building = set(plan.build)
-        read_later = {d for name in _running(plan) for d in snapshot.views[name].dependencies}
+        read_later = {d for name in plan.executed for d in snapshot.views[name].dependencies}
         position = 0
         for name in snapshot.build_order():
             if name in plan.sources:
@@ -176,14 +180,9 @@ def run(snapshot: Snapshot, plan: Plan, listen: Callable[[Event], None] = lambda
     return results
 
 
-def _running(plan: Plan) -> list[str]:
-    """The views a run executes: those it builds and the upstreams it computes inline."""
-    return [*plan.build, *(name for name, how in plan.sources.items() if how == "inline")]
-
-
 def _register_extracts(session: ExecutionSession, snapshot: Snapshot, plan: Plan, failed: dict[str, str]) -> None:
     """Register the extracts the run reads (only those: another's files may be gone)."""
-    read = {d for name in _running(plan) for d in snapshot.views[name].dependencies if d in snapshot.extracts}
+    read = {d for name in plan.executed for d in snapshot.views[name].dependencies if d in snapshot.extracts}
     for name in sorted(read):
         try:
             session.add_extract(snapshot.extracts[name])
