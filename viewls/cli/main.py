@@ -46,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.set_defaults(run=_check)
 
-    schema = commands.add_parser("schema", help="print the derived schema of a view or extract")
-    schema.add_argument("name")
+    schema = commands.add_parser("schema", help="print the derived schema of a view or extract, or --all of them")
+    schema.add_argument("name", nargs="?")
+    schema.add_argument("--all", action="store_true",
+                        help="every view and extract; with --format json, the project manifest")
     schema.add_argument("--project", type=Path)
     schema.add_argument("--format", choices=("text", "json"), default="text")
     schema.set_defaults(run=_schema)
@@ -137,25 +139,48 @@ def _check(args) -> int:
 
 
 def _schema(args) -> int:
-    from viewls.project.types import format_arrow_type
+    from viewls.analysis.manifest import columns, manifest
 
+    if (args.name is None) == (not args.all):
+        raise UsageError("name a view or extract, or use --all (not both)")
     snapshot = _load(args.project)
+    if args.all:
+        return _schema_all(manifest(snapshot), args.format)
     view = snapshot.view(args.name)
     extract = snapshot.extracts.get(args.name)
     if view is None and extract is None:
         raise UsageError(f"no view or extract named '{args.name}'")
-    schema = view.schema if view is not None else extract.schema
-    if schema is None:
+    found = columns(view.schema if view is not None else extract.schema)
+    if found is None:
         print(f"viewls: '{args.name}' has errors; run `viewls check`", file=sys.stderr)
         return EXIT_ERRORS
-    columns = [{"name": f.name, "type": format_arrow_type(f.type), "nullable": f.nullable} for f in schema]
     if args.format == "json":
-        print(json.dumps({"name": args.name, "kind": "view" if view else "extract", "columns": columns}, indent=2))
+        print(json.dumps({"name": args.name, "kind": "view" if view else "extract", "columns": found}, indent=2))
     else:
-        width = max((len(c["name"]) for c in columns), default=0)
-        for c in columns:
-            print(f"{c['name']:<{width}}  {c['type']}{'' if c['nullable'] else ' not null'}")
+        _print_columns(found)
     return EXIT_OK
+
+
+def _schema_all(document: dict, fmt: str) -> int:
+    """The manifest as JSON, or every table's schema under a header line; exit 1 when
+    anything has errors or an unknown schema (everything is printed all the same)."""
+    tables = [("view", entry) for entry in document["views"].values()]
+    tables += [("extract", entry) for entry in document["extracts"].values()]
+    if fmt == "json":
+        print(json.dumps(document, indent=2))
+    else:
+        for kind, entry in tables:
+            problem = entry["state"] if entry["state"] != "ok" else "has errors" if entry["errors"] else ""
+            print(f"{kind} {entry['name']}" + (f" ({problem}; run `viewls check`)" if problem else ""))
+            _print_columns(entry["columns"] or [], indent="  ")
+    broken = any(entry["columns"] is None or entry["errors"] for _, entry in tables)
+    return EXIT_ERRORS if broken or document["duplicates"] else EXIT_OK
+
+
+def _print_columns(columns: list[dict], indent: str = "") -> None:
+    width = max((len(c["name"]) for c in columns), default=0)
+    for c in columns:
+        print(f"{indent}{c['name']:<{width}}  {c['type']}{'' if c['nullable'] else ' not null'}")
 
 
 def _graph(args) -> int:
