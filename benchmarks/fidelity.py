@@ -1,0 +1,153 @@
+"""Fidelity of viewls against DataFusion's own sqllogictest queries (issue 9).
+
+viewls promises that a view DataFusion plans never gets an error, one DataFusion rejects
+always does, and that what runs is what the user wrote. This measures each promise on
+tests/corpus/sqllogictest.json.gz (built by tests/corpus/build.py); the verdicts and
+categories are defined in tests/corpus/corpus.py. It prints a table of counts and
+rates, the most frequent causes in each category, and the time taken.
+
+    .venv/bin/python benchmarks/fidelity.py [--filter FILE_SUBSTRING] [--json PATH] [--clusters N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # tests.corpus; viewls as installed
+from tests.corpus.corpus import AGREE, CATEGORIES, CORPUS, Outcome, load, measure  # noqa: E402
+
+# Each category's rate is relative to the views it could happen to.
+BASES = {
+    "false error": "DataFusion plans",
+    "false error (duplicate-column only)": "DataFusion plans",
+    "missed error": "DataFusion rejects at parse/plan",
+    "late failure checked clean": "DataFusion fails in optimizer/physical",
+    "silent schema change": "both clean",
+    "silent plan change": "both clean",
+    "wrong reason": "DataFusion rejects, not in its parser",
+    "viewls crashed": "all views",
+    AGREE: "all views",
+}
+
+
+def base_of(outcome: Outcome) -> set[str]:
+    verdict, finding = outcome.verdict, outcome.finding
+    bases = {"all views"}
+    if verdict.stage == "ok":
+        bases.add("DataFusion plans")
+        if not finding.errors and not finding.crash:
+            bases.add("both clean")
+    elif verdict.stage == "plan":
+        bases.add("DataFusion rejects at parse/plan")
+    else:
+        bases.add("DataFusion fails in optimizer/physical")
+    if verdict.stage != "ok" and not verdict.parser_error:
+        bases.add("DataFusion rejects, not in its parser")
+    return bases
+
+
+def table(outcomes: list[Outcome]) -> str:
+    counts = Counter(outcome.category for outcome in outcomes)
+    bases = Counter(base for outcome in outcomes for base in base_of(outcome))
+    rows = ["| category | count | rate | base |", "|---|---:|---:|---|"]
+    for category in CATEGORIES:
+        base = BASES[category]
+        rate = counts[category] / bases[base] if bases[base] else 0.0
+        rows.append(f"| {category} | {counts[category]} | {rate:.2%} | {base} ({bases[base]}) |")
+    return "\n".join(rows)
+
+
+_VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+(\.\d+)?\b")
+
+
+def signature(outcome: Outcome) -> str:
+    """What a cluster of similar disagreements has in common (quoted names and numbers elided)."""
+    if outcome.detail:  # the change itself is the cause: keep its literals
+        return _core_change(outcome.detail)[:150]
+    if outcome.finding.crash:
+        text = outcome.finding.crash.strip().splitlines()[-1]
+    elif outcome.finding.errors:
+        syntax = [error for error in outcome.finding.errors if error[0] == "syntax-error"]
+        code, message = (syntax if outcome.category == "wrong reason" else outcome.finding.errors)[0]
+        text = f"[{code}] {message}"
+    else:
+        text = outcome.verdict.headline or "?"
+    return _VARIABLE.sub("…", " ".join(text.split()))[:150]
+
+
+def _core_change(detail: str) -> str:
+    """``written → runs`` with the context both sides share cut away."""
+    lines = detail.splitlines()
+    if len(lines) != 2:
+        return detail
+    written, runs = (line.split(": ", 1)[-1] for line in lines)
+    prefix = len(os.path.commonprefix([written, runs]))
+    suffix = len(os.path.commonprefix([written[prefix:][::-1], runs[prefix:][::-1]]))
+    return f"«{written[prefix:len(written) - suffix]}» → «{runs[prefix:len(runs) - suffix]}»"
+
+
+def clusters(outcomes: list[Outcome], top: int) -> str:
+    lines = []
+    for category in CATEGORIES:
+        found = [outcome for outcome in outcomes if outcome.category == category]
+        if category == AGREE or not found:
+            continue
+        lines.append(f"\n## {category} ({len(found)})")
+        for text, count in Counter(signature(outcome) for outcome in found).most_common(top):
+            example = next(outcome.query for outcome in found if signature(outcome) == text)
+            lines.append(f"{count:5d}  {text}\n       e.g. {example.where}: {_one_line(example.sql)}")
+    return "\n".join(lines)
+
+
+def _one_line(sql: str) -> str:
+    text = " ".join(sql.split())
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def report(outcome: Outcome) -> dict:
+    query, verdict, finding = outcome.query, outcome.verdict, outcome.finding
+    return {
+        "file": query.file, "line": query.line, "run": query.run, "expect": query.expect,
+        "sql": query.sql, "category": outcome.category,
+        "viewls": [{"code": code, "message": message} for code, message in finding.errors],
+        "viewls_crash": finding.crash,
+        "datafusion_stage": verdict.stage, "datafusion_error": verdict.headline,
+        "detail": outcome.detail,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--filter", default="", help="only files whose path contains this")
+    parser.add_argument("--json", type=Path, help="write every disagreement here")
+    parser.add_argument("--clusters", type=int, default=8, help="causes shown per category")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    corpus = load(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="viewls-fidelity-") as root:
+        outcomes = list(measure(corpus, Path(root), lambda query: args.filter in query.file))
+    elapsed = time.monotonic() - started
+
+    print(f"{len(outcomes)} views from {len({o.query.file for o in outcomes})} files "
+          f"({corpus.source['crate']} {corpus.source['version']}), {elapsed:.1f} s\n")
+    print(table(outcomes))
+    print(clusters(outcomes, args.clusters))
+    if args.json:
+        disagreements = [report(outcome) for outcome in outcomes if outcome.category != AGREE]
+        args.json.write_text(json.dumps({"elapsed_seconds": round(elapsed, 1), "views": len(outcomes),
+                                         "disagreements": disagreements}, indent=1))
+        print(f"\n{len(disagreements)} disagreements written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
