@@ -42,6 +42,7 @@ class Code(StrEnum):
     UPSTREAM_ERROR = "upstream-error"
     CONFIG_ERROR = "config-error"
     PLANNING_ERROR = "planning-error"
+    RUNS_AS_WRITTEN = "runs-as-written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,10 @@ def error(path: Path, span: Span, code: Code, message: str, **extra) -> Diagnost
 
 def warning(path: Path, span: Span, code: Code, message: str, **extra) -> Diagnostic:
     return Diagnostic(path, span, Severity.WARNING, code, message, **extra)
+
+
+def info(path: Path, span: Span, code: Code, message: str, **extra) -> Diagnostic:
+    return Diagnostic(path, span, Severity.INFO, code, message, **extra)
 
 
 def hint(path: Path, span: Span, code: Code, message: str, **extra) -> Diagnostic:

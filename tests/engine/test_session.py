@@ -39,14 +39,14 @@ def test_files_cannot_be_read_by_url(planner, tmp_path):
 
 
 def test_planning_derives_schema_without_data(planner):
-    schema = planner.plan("SELECT a + 1 AS c, upper(b) AS d, count(*) OVER () AS n FROM t")
+    schema = planner.plan("SELECT a + 1 AS c, upper(b) AS d, count(*) OVER () AS n FROM t").schema
     assert schema.names == ["c", "d", "n"]
     assert schema.field("c").type == pa.int64()
 
 
 def test_tables_are_replaced_and_dropped(planner):
     planner.set_table("t", pa.schema([("z", pa.float64())]))
-    assert planner.plan("SELECT * FROM t").names == ["z"]
+    assert planner.plan("SELECT * FROM t").schema.names == ["z"]
     planner.drop_table("t")
     with pytest.raises(PlanError):
         planner.plan("SELECT * FROM t")
@@ -56,7 +56,7 @@ def test_case_sensitive_and_odd_names_are_registered_verbatim(planner):
     for name in ["Orders", "with.dot", 'quote"d']:
         planner.set_table(name, pa.schema([("x", pa.int32())]))
         quoted = '"' + name.replace('"', '""') + '"'
-        assert planner.plan(f"SELECT x FROM {quoted}").names == ["x"]
+        assert planner.plan(f"SELECT x FROM {quoted}").schema.names == ["x"]
 
 
 def test_registry_lists_builtins_with_signatures():

@@ -20,6 +20,7 @@ pub mod common;
 pub mod examples;
 pub mod hash;
 pub mod spans;
+pub mod sql;
 pub mod text;
 
 #[cfg(feature = "python")]

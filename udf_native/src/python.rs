@@ -7,7 +7,10 @@
 //! - `udfs() -> list[NativeUdf]`: `NativeUdf.name` and `NativeUdf.__datafusion_scalar_udf__()`
 //!   (a PyCapsule named "datafusion_scalar_udf" holding an `FFI_ScalarUDF`), which is what
 //!   `datafusion.udf(obj)` imports;
-//! - `udf_catalog() -> str`: the catalogue as JSON (see README.md).
+//! - `udf_catalog() -> str`: the catalogue as JSON (see README.md);
+//! - `read_sql(sql) -> (statements, is_query, tables, functions)`: what DataFusion's own
+//!   parser reads in `sql` (see `sql.rs`); raises `ValueError` with DataFusion's parser
+//!   error when it cannot parse.
 
 use std::ffi::CString;
 use std::sync::Arc;
@@ -67,6 +70,15 @@ fn udf_catalog() -> String {
     crate::udf_catalog()
 }
 
+/// What DataFusion's parser reads in `sql`: statement count, whether the first statement
+/// is a query, the tables it reads (name parts) and the functions it calls.
+#[pyfunction]
+fn read_sql(py: Python<'_>, sql: &str) -> PyResult<(usize, bool, Vec<Vec<String>>, Vec<String>)> {
+    let reading = py.allow_threads(|| crate::sql::read(sql));
+    let reading = reading.map_err(pyo3::exceptions::PyValueError::new_err)?;
+    Ok((reading.statements, reading.query, reading.tables, reading.functions))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeUdf>()?;
@@ -74,5 +86,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(datafusion_ffi_major, m)?)?;
     m.add_function(wrap_pyfunction!(udfs, m)?)?;
     m.add_function(wrap_pyfunction!(udf_catalog, m)?)?;
+    m.add_function(wrap_pyfunction!(read_sql, m)?)?;
     Ok(())
 }

@@ -20,7 +20,8 @@ from types import MappingProxyType
 
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
-from viewls.analysis.view import Definition, analyse_view, parse_view
+from viewls.analysis.fidelity import Reading
+from viewls.analysis.view import Definition, analyse_view, complete_view, parse_view
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, function_registry
 from viewls.engine.planner import Planner
@@ -34,8 +35,13 @@ from viewls.text import Span
 
 class AnalysisHost:
     def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
-                 views: Mapping[Path, str], registry: FunctionRegistry | None = None) -> None:
+                 views: Mapping[Path, str], registry: FunctionRegistry | None = None,
+                 staged: bool = False) -> None:
         self.root = root
+        # Staged: the planning stages after the logical plan wait for ``complete()``, so an
+        # editor can publish what logical planning found first. Else they run at once.
+        self.staged = staged
+        self._deferred: dict[Path, Reading] = {}
         self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
@@ -63,13 +69,13 @@ class AnalysisHost:
     # --- construction from disk ---------------------------------------------------------
 
     @classmethod
-    def load(cls, root: Path, registry: FunctionRegistry | None = None) -> AnalysisHost:
+    def load(cls, root: Path, registry: FunctionRegistry | None = None, staged: bool = False) -> AnalysisHost:
         """Read a project from disk: config, extract schemas and every view file."""
         root = root.resolve()
         config_text = read_text(root / CONFIG_FILE)
         config = load_config(root, config_text)
         views = {path: read_text(path) for path in discover_views(root, config.view_globs, config.output)}
-        return cls(root, config_text, resolve_extracts(config), views, registry)
+        return cls(root, config_text, resolve_extracts(config), views, registry, staged)
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -129,6 +135,7 @@ class AnalysisHost:
     def _forget(self, path: Path) -> None:
         self._unindex(self._parsed.pop(path))
         self._files.pop(path, None)
+        self._deferred.pop(path, None)
 
     def _set_extracts(self, extracts: Iterable[ExtractInfo]) -> set[str]:
         """Replace the extracts; return the names whose output changed."""
@@ -180,20 +187,38 @@ class AnalysisHost:
         queued = set(dirty)
         while heap:
             _, path = heapq.heappop(heap)
-            parsed = self._parsed[path]
-            analysis = analyse_view(parsed, env)
-            self._files[path] = analysis
-            self._fresh.add(path)
-            if self._owner.get(parsed.name) != path:
-                continue
-            if self._outputs.get(parsed.name) == analysis.output:
-                continue  # early cutoff
-            self._publish(parsed.name, analysis.output)
-            for referrer in self._referrers.get(parsed.name, ()):
-                if referrer not in queued and referrer in self._parsed:
+            self._deferred.pop(path, None)
+            analysis = analyse_view(self._parsed[path], env)
+            for referrer in self._record(path, analysis):
+                if referrer not in queued:
                     queued.add(referrer)
                     heapq.heappush(heap, (self._rank_of(referrer), referrer))
             # A referrer analysed earlier in this pass (it sat on a cycle) does not read outputs.
+
+    def _record(self, path: Path, analysis: ViewAnalysis) -> list[Path]:
+        """Keep a view's new analysis; the files to re-analyse because its output changed."""
+        self._files[path] = analysis
+        self._fresh.add(path)
+        name = analysis.name
+        if self._owner.get(name) != path or self._outputs.get(name) == analysis.output:
+            return []  # a duplicate file, or early cutoff
+        self._publish(name, analysis.output)
+        return [r for r in self._referrers.get(name, ()) if r in self._parsed]
+
+    def complete(self) -> Snapshot:
+        """Run the deferred later planning stages in build order. A view they refuse has
+        no schema for its dependents any more, which are then re-analysed."""
+        env = _Env(self)
+        while self._deferred:
+            for path in sorted(self._deferred, key=self._rank_of):
+                reading = self._deferred.pop(path, None)
+                if reading is None:
+                    continue  # re-analysed since, by a refusal upstream
+                analysis = complete_view(self._files[path], reading, env)
+                if analysis is not self._files[path]:
+                    self._analyse(set(self._record(path, analysis)))
+        self._snapshot = None
+        return self.snapshot()
 
     def _rank_of(self, path: Path) -> tuple[int, str]:
         name = self._parsed[path].name
@@ -237,6 +262,11 @@ class _Env:
     """What one view's analysis may see of the rest of the project."""
 
     __slots__ = ("_host", "planner", "registry")
+
+    def defer(self, path: Path, reading: Reading) -> bool:
+        if self._host.staged:
+            self._host._deferred[path] = reading
+        return self._host.staged
 
     def __init__(self, host: AnalysisHost) -> None:
         self._host = host

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from viewls.diagnostics import Diagnostic
 from viewls.project.metadata import ViewMetadata
-from viewls.sql.canonical import Canonical, normalize
+from viewls.sql.canonical import Canonical, fingerprint, normalize
 from viewls.sql.lineage import Lineage
 from viewls.sql.parse import parse_query
 
@@ -70,6 +70,9 @@ class ViewAnalysis:
     required_udfs: tuple[str, ...]
     output: Output
     diagnostics: tuple[Diagnostic, ...]
+    # The SQL DataFusion runs for this view: its canonical SQL when proven to plan exactly
+    # like the text as written, else the text as written (None: the view does not plan).
+    sql: str | None = None
 
     @property
     def name(self) -> str:
@@ -85,5 +88,9 @@ class ViewAnalysis:
 
     @property
     def fingerprint(self) -> str | None:
+        """Changes with anything DataFusion would run differently: the canonical AST's
+        fingerprint, or for a view run as written, its text's."""
         canonical = self.parsed.canonical
-        return canonical.fingerprint if canonical is not None else None
+        if canonical is not None and self.sql in (None, canonical.sql):
+            return canonical.fingerprint
+        return fingerprint(self.sql) if self.sql is not None else None

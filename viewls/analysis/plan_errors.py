@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from viewls.diagnostics import Code, Diagnostic, error
 from viewls.engine.planner import PlanError
+from viewls.project.metadata import query_start
 from viewls.sql.dialect import DIALECT
 from viewls.sql.spans import close_parens, name_span, node_span, token_span
 from viewls.suggest import did_you_mean
@@ -42,8 +43,12 @@ class Finding:
     on_name: bool = False
 
 
-def explain_failure(path: Path, text: str, ast: exp.Expression, message: str, plan: Plan) -> list[Diagnostic]:
-    """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed."""
+def explain_failure(path: Path, text: str, ast: exp.Expression | None, message: str,
+                    plan: Plan) -> list[Diagnostic]:
+    """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed.
+    Without a tree (a view only DataFusion reads) the one error is placed by name."""
+    if ast is None:
+        return [_without_tree(path, text, message)]
     found: list[Diagnostic] = []
     seen: set[tuple[Span, Code]] = set()
     neutral: list[exp.Expression] = []
@@ -126,8 +131,29 @@ def _span_of(node: exp.Expression, on_name: bool, text: str) -> Span | None:
     return close_parens(text, span) if span is not None else None
 
 
-def _fallback_span(ast: exp.Expression) -> Span:
-    return node_span(ast) or Span(0, 0)
+def _without_tree(path: Path, text: str, message: str) -> Diagnostic:
+    """DataFusion's verdict placed at the first word of the text its message quotes."""
+    if _is_parser_error(message):
+        return _parser_error(path, text, None, message, lambda sql: None)
+    if match := _NO_FIELD.search(message):
+        code, names = Code.UNKNOWN_COLUMN, [_unquote(match.group(1)).rpartition(".")[2]]
+    elif match := _INVALID_FUNCTION.search(message):
+        code, names = Code.UNKNOWN_FUNCTION, [match.group(1)]
+    else:
+        code = Code.TYPE_ERROR if _is_type_error(message) else Code.PLANNING_ERROR
+        names = [g for m in _FUNCTION_NAMED.finditer(message) for g in m.groups() if g]
+        names += [_unquote(q).rpartition(".")[2] for q in re.findall(r'"([^"]+)"', message)]
+    text_message = _type_message(message) if code is Code.TYPE_ERROR else _clean(message)
+    start = query_start(text)
+    for name in names:
+        found = re.search(r'(?<![\w"])"?' + re.escape(name) + r'"?(?![\w"])', text[start.start:], re.IGNORECASE)
+        if found:
+            return error(path, Span(start.start + found.start(), start.start + found.end()), code, text_message)
+    return error(path, start, code, text_message)
+
+
+def _fallback_span(ast: exp.Expression | None) -> Span:
+    return (node_span(ast) if ast is not None else None) or Span(0, 0)
 
 
 def _headline(message: str) -> str:
@@ -283,7 +309,7 @@ def _is_parser_error(message: str) -> bool:
     return "ParserError" in message or "TokenizerError" in message
 
 
-def _parser_error(path: Path, text: str, ast: exp.Expression, message: str, plan: Plan) -> Diagnostic:
+def _parser_error(path: Path, text: str, ast: exp.Expression | None, message: str, plan: Plan) -> Diagnostic:
     """Re-parse the original text so that DataFusion's position refers to the user's file."""
     try:
         plan(text)

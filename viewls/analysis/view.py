@@ -7,7 +7,7 @@ which the host passes in through an ``Environment``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -15,10 +15,13 @@ from typing import Protocol
 import pyarrow as pa
 from sqlglot import exp
 
+from viewls.analysis import unread
+from viewls.analysis.fidelity import Reading, read_view
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
 from viewls.diagnostics import Code, Diagnostic, Related, error, hint
 from viewls.engine.functions import FunctionRegistry
+from viewls.engine.parser import read_query
 from viewls.engine.planner import Planner, PlanError, quote
 from viewls.project.metadata import parse_metadata, query_start
 from viewls.sql.canonical import canonicalize, normalize
@@ -33,12 +36,18 @@ def parse_view(path: Path, text: str) -> ParsedView:
     metadata = parse_metadata(path, text)
     query = parse_query(path, text)
     lineage = canonical = None
+    diagnostics = query.diagnostics
     if query.ast is not None:
         ast = normalize(query.ast)
         lineage = extract_lineage(ast, text)
         canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
+    elif diagnostics and diagnostics[0].code is Code.SYNTAX_ERROR:
+        reading = read_query(text)  # DataFusion, the arbiter, may read what sqlglot cannot
+        if reading is not None:
+            lineage = unread.lineage_of(reading, text)
+            diagnostics = (unread.notice(path, diagnostics[0]),)
     return ParsedView(path, path.stem, text, metadata, lineage, canonical,
-                      query.diagnostics + metadata.diagnostics)
+                      diagnostics + metadata.diagnostics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,10 @@ class Definition:
 class Environment(Protocol):
     planner: Planner
     registry: FunctionRegistry
+
+    def defer(self, path: Path, reading: Reading) -> bool:
+        """Take the later planning stages of a view to run them apart (the editor publishes
+        what logical planning found first); False: run them now."""
 
     def output(self, name: str) -> Output | None: ...
 
@@ -100,27 +113,50 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
         diagnostics.append(blocked)
         return done(State.BLOCKED)
     try:
-        schema = env.planner.plan(parsed.canonical.sql)
+        reading = read_view(parsed, env.planner)
     except PlanError as failure:
-        diagnostics.extend(_unknown_functions(parsed, env))
-        known = {(d.span, d.code) for d in diagnostics}
-        diagnostics.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.syntax_tree(),
-                                                      str(failure), env.planner.plan)
-                           if (d.span, d.code) not in known)
+        diagnostics.extend(_refusal(parsed, env, str(failure), diagnostics, env.planner.plan))
         return done(State.ERROR)
+    if reading.notice is not None:
+        diagnostics.append(reading.notice)
+    schema = reading.planned.schema
     duplicate = _duplicate_column(parsed, schema)
     if duplicate is not None:
         diagnostics.append(duplicate)
         return done(State.ERROR)
     diagnostics.extend(_contract(parsed, schema))
-    return done(State.OK, schema)
+    analysis = _result(parsed, dependencies, required_udfs, State.OK, schema, diagnostics, reading.sql)
+    return analysis if env.defer(parsed.path, reading) else complete_view(analysis, reading, env)
 
 
-def _result(parsed, dependencies, required_udfs, state, schema, diagnostics) -> ViewAnalysis:
+def complete_view(analysis: ViewAnalysis, reading: Reading, env: Environment) -> ViewAnalysis:
+    """Run the stages after logical planning (analyzer, optimizer, physical planner) on a
+    view that planned, so that a view that checks clean also runs."""
+    try:
+        env.planner.complete(reading.planned)
+    except PlanError as failure:
+        parsed = analysis.parsed
+        diagnostics = list(analysis.diagnostics)
+        diagnostics.extend(_refusal(parsed, env, str(failure), diagnostics, env.planner.plan_fully))
+        return _result(parsed, analysis.dependencies, analysis.required_udfs, State.ERROR, None, diagnostics)
+    return analysis
+
+
+def _refusal(parsed: ParsedView, env: Environment, message: str, known: list[Diagnostic],
+             plan: Callable[[str], object]) -> list[Diagnostic]:
+    """DataFusion's refusal as diagnostics at the tokens it is about."""
+    found = [d for d in _unknown_functions(parsed, env) if (d.span, d.code) not in {(k.span, k.code) for k in known}]
+    seen = {(d.span, d.code) for d in (*known, *found)}
+    found.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.syntax_tree(), message, plan)
+                 if (d.span, d.code) not in seen)
+    return found
+
+
+def _result(parsed, dependencies, required_udfs, state, schema, diagnostics, sql=None) -> ViewAnalysis:
     diagnostics.sort(key=lambda d: (d.span.start, d.span.end, d.code))
     cause = next((d for d in diagnostics if d.is_error or d.code is Code.UPSTREAM_ERROR), None)
     output = Output(state, schema, cause if state is not State.OK else None)
-    return ViewAnalysis(parsed, dependencies, required_udfs, output, tuple(diagnostics))
+    return ViewAnalysis(parsed, dependencies, required_udfs, output, tuple(diagnostics), sql)
 
 
 def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:

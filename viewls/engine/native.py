@@ -26,7 +26,7 @@ class NativeUnavailable(RuntimeError):
 
 
 @cache
-def _module():
+def module():
     try:
         from viewls import _native
     except ImportError as failure:
@@ -39,7 +39,7 @@ def _module():
 @cache
 def check_compatibility() -> None:
     """Refuse a ``datafusion`` whose major version differs from the crate's datafusion-ffi."""
-    expected = _module().datafusion_ffi_major()
+    expected = module().datafusion_ffi_major()
     installed = metadata.version("datafusion")
     if int(installed.split(".")[0]) != expected:
         raise NativeUnavailable(
@@ -51,7 +51,7 @@ def check_compatibility() -> None:
 @cache
 def _udfs() -> tuple:
     check_compatibility()
-    return tuple(udf(native) for native in _module().udfs())
+    return tuple(udf(native) for native in module().udfs())
 
 
 def install(ctx: SessionContext) -> None:
@@ -63,7 +63,7 @@ def install(ctx: SessionContext) -> None:
 @cache
 def catalog() -> tuple[FunctionInfo, ...]:
     """The snapshot: one entry per native UDF, from the crate's own definitions."""
-    entries = json.loads(_module().udf_catalog())
+    entries = json.loads(module().udf_catalog())
     return tuple(_function_info(entry) for entry in entries)
 
 

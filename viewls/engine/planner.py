@@ -2,12 +2,15 @@
 
 The planner owns one session whose tables are empty and carry just the schemas of
 extracts and already-derived views, so planning a view costs the same whether its
-inputs hold a kilobyte or a terabyte.
+inputs hold a kilobyte or a terabyte. Each view is planned against its inputs as tables,
+never as nested views: the later stages (analyzer, optimizer, physical planner) then
+cost a few times logical planning instead of growing with the depth of the DAG.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
+from datafusion import DataFrame
 
 from viewls.engine.session import create_session, sql_options
 
@@ -19,6 +22,21 @@ def quote(name: str) -> str:
 
 class PlanError(Exception):
     """DataFusion refused to plan; the message is DataFusion's own."""
+
+
+class Planned:
+    """A logically planned query: its schema, and what the later stages need."""
+
+    __slots__ = ("_frame", "schema")
+
+    def __init__(self, frame: DataFrame) -> None:
+        self._frame = frame
+        self.schema: pa.Schema = frame.schema()
+
+    def same_plan(self, other: Planned) -> bool:
+        """Whether both plan to the same logical plan: same names, types, nullability and
+        expressions, so the same values."""
+        return self._frame.logical_plan() == other._frame.logical_plan()
 
 
 class Planner:
@@ -41,8 +59,25 @@ class Planner:
         if self._tables.pop(name, None) is not None:
             self._ctx.deregister_table(quote(name))
 
-    def plan(self, sql: str) -> pa.Schema:
+    def plan(self, sql: str) -> Planned:
+        """Parse and plan ``sql`` logically (the stage that derives the schema)."""
         try:
-            return self._ctx.sql_with_options(sql, self._options).schema()
+            return Planned(self._ctx.sql_with_options(sql, self._options))
         except Exception as failure:  # DataFusion raises plain Exceptions for every refusal
             raise PlanError(str(failure)) from None
+
+    @staticmethod
+    def complete(planned: Planned) -> None:
+        """The stages a run goes through after logical planning: analyzer, optimizer and
+        physical planner. Some refusals (constant folding, coercions the analyzer cannot
+        make, unsupported subqueries) only surface here."""
+        try:
+            planned._frame.execution_plan()
+        except Exception as failure:
+            raise PlanError(str(failure)) from None
+
+    def plan_fully(self, sql: str) -> Planned:
+        """Every stage a run goes through, as one step."""
+        planned = self.plan(sql)
+        self.complete(planned)
+        return planned

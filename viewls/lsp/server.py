@@ -2,7 +2,8 @@
 
 Handlers that change state (document sync) only record the new text and schedule an
 analysis; the analysis runs on one worker thread (the host is not thread-safe), off the
-event loop, so requests stay responsive. There is no debounce: an edit to an idle project
+event loop, so requests stay responsive. Each run publishes twice: what logical planning
+found at once, then what the later planning stages (optimizer, physical planner) add. There is no debounce: an edit to an idle project
 is analysed at once, and edits that arrive while a run is busy are coalesced into the next
 run. A run whose inputs changed while it ran publishes nothing: the next run follows at
 once, so stale diagnostics never reach the client.
@@ -98,6 +99,7 @@ class ViewlsServer(LanguageServer):
             if future is not None and not future.done():
                 future.set_result(None)
         publish_changed(self, project, snapshot)
+        await self.run_job(project, project.complete)  # the later stages of the whole project
 
     async def project_of(self, uri: str) -> Project | None:
         """The project owning ``uri``, once the workspace has been searched for projects
@@ -158,24 +160,33 @@ class ViewlsServer(LanguageServer):
             except Exception as failure:
                 self.report_server_error(failure, f"analysis of {project.root}")
                 continue
+            if self._pending.get(project):
+                continue
+            publish_changed(self, project, snapshot)  # what logical planning found, at once
+            try:
+                snapshot = await loop.run_in_executor(self._worker, project.complete)
+            except Exception as failure:
+                self.report_server_error(failure, f"analysis of {project.root}")
+                continue
             if not self._pending.get(project):
                 publish_changed(self, project, snapshot)
 
     async def run_job(self, project: Project, job) -> None:
-        """Run ``job`` (a Project method returning a snapshot) on the worker, then publish."""
-        loop = asyncio.get_running_loop()
+        """Run ``job`` (a Project method returning a snapshot) on the worker, publish, then
+        run the later planning stages it left and publish again."""
         await self._loaded.get(project, _done())
-        running = loop.run_in_executor(self._worker, job)
-        self._jobs.setdefault(project, set()).add(running)
-        try:
-            snapshot = await running
-        except Exception as failure:
-            self.report_server_error(failure, f"reloading {project.root}")
-            return
-        finally:
-            self._jobs[project].discard(running)
-        if not self._pending.get(project):
-            publish_changed(self, project, snapshot)
+        for step in (job, project.complete):
+            running = asyncio.get_running_loop().run_in_executor(self._worker, step)
+            self._jobs.setdefault(project, set()).add(running)
+            try:
+                snapshot = await running
+            except Exception as failure:
+                self.report_server_error(failure, f"reloading {project.root}")
+                return
+            finally:
+                self._jobs[project].discard(running)
+            if not self._pending.get(project):
+                publish_changed(self, project, snapshot)
 
     def report_server_error(self, error: Exception, source) -> None:
         """A failing handler is a bug: log it with its traceback and tell the user once per

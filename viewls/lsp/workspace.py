@@ -94,7 +94,7 @@ class Project:
 
     def load(self) -> Snapshot:
         gc.unfreeze()
-        self.host = AnalysisHost.load(self.root)
+        self.host = AnalysisHost.load(self.root, staged=True)
         snapshot = self.host.snapshot()
         if self.open:
             snapshot = self.host.apply_changes({path: text for path, (_, text) in self.open.items()})
@@ -108,6 +108,11 @@ class Project:
     def apply(self, changes: dict[Path, str | None]) -> Snapshot:
         assert self.host is not None
         return self.host.apply_changes(changes)
+
+    def complete(self) -> Snapshot:
+        """The planning stages after the logical plan, for what the last edits touched."""
+        assert self.host is not None
+        return self.host.complete()
 
     def reload_extracts(self) -> Snapshot:
         """Data files changed: re-read the extracts' schemas under the same config."""

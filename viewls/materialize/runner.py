@@ -126,7 +126,7 @@ def preview(snapshot: Snapshot, plan: Plan, limit: int) -> pa.Table:
     if broken:
         raise ExecutionError(broken)
     view = snapshot.views[name]
-    frame = session.query(view.parsed.canonical.sql)
+    frame = session.query(view.sql)
     if view.parsed.metadata.ordering:
         frame = frame.sort(*sort_exprs(view.parsed.metadata.ordering))
     return frame.limit(limit).to_arrow_table()
@@ -201,7 +201,7 @@ def _register_source(session: ExecutionSession, snapshot: Snapshot, plan: Plan, 
         if plan.sources[name] == "output":
             session.add_output(name, output_path(plan.directory, name))
         else:
-            session.add_computed(name, view.parsed.canonical.sql)
+            session.add_computed(name, view.sql)
     except Exception as failure:  # DataFusion raises plain exceptions
         failed[name] = f"'{name}' cannot be read: {_message(failure)}"
 
@@ -230,7 +230,7 @@ def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
             listen(Progress(name, rows, now - started))
 
     try:
-        frame = session.query(view.parsed.canonical.sql)
+        frame = session.query(view.sql)
         if ordering:
             frame = frame.sort(*sort_exprs(ordering))
         batches = (batch.to_pyarrow() for batch in frame.execute_stream())

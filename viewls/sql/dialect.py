@@ -29,7 +29,7 @@ NAME_META_KEY = "datafusion_name"
 # Calls whose typed parse loses what DataFusion sees (date_trunc upper-cases its unit and
 # turns a column unit into a literal, to_date/to_timestamp keep one format of many,
 # generate_series(n) does not parse), so they are parsed as anonymous calls.
-_VERBATIM = ("date_trunc", "to_date", "to_timestamp", "generate_series")
+_VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_timestamp", "generate_series")
 
 
 class DataFusion(Postgres):
@@ -51,18 +51,18 @@ class DataFusion(Postgres):
         KEYWORDS.pop("FLOAT")
 
     def parse(self, sql: str, **opts) -> list[exp.Expr | None]:
-        # Substring tests keep the common case as fast as plain sqlglot; `{` catches MAP {.
+        # Substring tests keep the common case as fast as plain sqlglot: `{` catches MAP {,
+        # `"` quoted function names.
         lowered = sql.lower()
-        if "{" not in sql and not any(name in lowered for name in _VERBATIM):
+        if "{" not in sql and '"' not in sql and not any(name in lowered for name in _VERBATIM):
             return super().parse(sql, **opts)
         tokens = self.tokenize(sql)
         marked = _mark_verbatim_calls(tokens)
         expressions = self.parser(**opts).parse(tokens, sql)
         if marked:
             for expression in expressions:
-                for node in expression.walk() if expression else ():
-                    if node.comments and exp.SQLGLOT_ANONYMOUS in node.comments:
-                        node.comments.remove(exp.SQLGLOT_ANONYMOUS)
+                for node in expression.find_all(exp.Anonymous) if expression else ():
+                    _unmark(node)
         return expressions
 
     def generator(self, **opts):
@@ -71,9 +71,16 @@ class DataFusion(Postgres):
         return generator
 
 
+# Appended to the name token of a verbatim call so that neither the parser's typed
+# functions nor its special function parsers know the name: it builds an anonymous call,
+# whose name is restored after parsing. No SQL token can contain it.
+_MARK = "\x1f"
+
+
 def _mark_verbatim_calls(tokens: list[Token]) -> bool:
-    """Tags the closing parenthesis of each _VERBATIM call with sqlglot's comment that makes
-    the parser build an anonymous call; rejects MAP literals. Returns whether it tagged."""
+    """Marks the name of each call to keep as written: _VERBATIM names, and quoted names
+    (case-sensitive in DataFusion, where sqlglot would fold `"SQRT"(x)` into `sqrt(x)`);
+    rejects MAP literals. Returns whether it marked any."""
     marked = False
     for i, token in enumerate(tokens[:-1]):
         following = tokens[i + 1]
@@ -81,23 +88,20 @@ def _mark_verbatim_calls(tokens: list[Token]) -> bool:
         if token.token_type == TokenType.MAP and following.token_type == TokenType.L_BRACE:
             message = "MAP {...} literals are not supported; write map([keys...], [values...])"
             raise ParseError.new(message, message, token.line, token.col, highlight=token.text)
-        if (
-            following.token_type != TokenType.L_PAREN
-            or token.text.lower() not in _VERBATIM
-            or (i and tokens[i - 1].token_type == TokenType.DOT)
-        ):
+        if following.token_type != TokenType.L_PAREN or (i and tokens[i - 1].token_type == TokenType.DOT):
             continue
-        depth = 0
-        for closing in tokens[i + 1 :]:
-            if closing.token_type == TokenType.L_PAREN:
-                depth += 1
-            elif closing.token_type == TokenType.R_PAREN:
-                depth -= 1
-                if not depth:
-                    closing.comments.append(exp.SQLGLOT_ANONYMOUS)
-                    marked = True
-                    break
+        if token.token_type == TokenType.IDENTIFIER or token.text.lower() in _VERBATIM:
+            token.text += _MARK
+            marked = True
     return marked
+
+
+def _unmark(call: exp.Anonymous) -> None:
+    name = call.this
+    if isinstance(name, exp.Identifier) and name.this.endswith(_MARK):
+        name.set("this", name.this[: -len(_MARK)])
+    elif isinstance(name, str) and name.endswith(_MARK):
+        call.set("this", name[: -len(_MARK)])
 
 
 def _positional_names() -> frozenset[str]:
