@@ -29,8 +29,8 @@ class Workspace:
     def path(self, relative: str) -> Path:
         return self.root / "views" / relative
 
-    def host(self, texts: dict[Path, str]) -> AnalysisHost:
-        return AnalysisHost(self.root, self.config_text, self.extracts, texts)
+    def host(self, texts: dict[Path, str], staged: bool = False) -> AnalysisHost:
+        return AnalysisHost(self.root, self.config_text, self.extracts, texts, staged=staged)
 
 
 @pytest.fixture

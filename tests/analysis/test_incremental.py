@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ TEMPLATES = [
     "SELECT id, abs(status) AS amount FROM orders",
     "SELECT id, amount FROM {a} UNION ALL SELECT id, amount FROM {b}",
     "SELECT u.uid AS id, count(*) AS amount FROM users u GROUP BY u.uid",
+    "SELECT id, CAST('x{n}' AS INT) AS amount FROM {a}",  # refused only after logical planning
+    "SELECT id, amount FROM {a} |> WHERE id > {n}",  # runs as written: sqlglot drops the pipe
     None,  # delete the file
 ]
 
@@ -37,7 +40,7 @@ edits = st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(TEMPLATES),
 def dump(snapshot: Snapshot) -> dict:
     """Everything observable about a snapshot, in comparable form."""
     return {
-        "files": {path: (v.name, v.output, v.diagnostics, v.dependencies, v.required_udfs, v.fingerprint)
+        "files": {path: (v.name, v.output, v.diagnostics, v.dependencies, v.required_udfs, v.fingerprint, v.sql)
                   for path, v in snapshot.files.items()},
         "views": {name: v.path for name, v in snapshot.views.items()},
         "edges": snapshot.graph.edges(),
@@ -46,11 +49,14 @@ def dump(snapshot: Snapshot) -> dict:
     }
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["all-stages", "staged"])
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits)
-def test_incremental_equals_from_scratch(workspace, sequence):
+@given(sequence=edits)
+def test_incremental_equals_from_scratch(workspace, staged, sequence):
+    """Also staged, as the language server runs it: logical planning on each edit, the
+    later stages in ``complete()``; the completed snapshot equals a from-scratch check."""
     texts: dict[Path, str] = {}
-    host = workspace.host({})
+    host = workspace.host({}, staged=staged)
     for file, template, a, b, n in sequence:
         path = workspace.path(file)
         text = None if template is None else template.format(a=a, b=b, n=n)
@@ -60,13 +66,18 @@ def test_incremental_equals_from_scratch(workspace, sequence):
             texts[path] = text
         previous = host.snapshot()
         incremental = host.apply_change(path, text)
+        steps = [(previous, incremental)]
+        if staged:
+            steps.append((incremental, host.complete()))
+            incremental = steps[-1][1]
         assert dump(incremental) == dump(workspace.host(dict(texts)).snapshot())
         # What the language server publishes from: no file outside the touched ones changed.
-        touched = incremental.touched_since(previous)
-        before, after = previous.diagnostics(), incremental.diagnostics()
-        assert touched is not None
-        assert {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)} <= touched
-        assert incremental.diagnostics(touched) == {p: d for p, d in after.items() if p in touched}
+        for before_step, after_step in steps:
+            touched = after_step.touched_since(before_step)
+            before, after = before_step.diagnostics(), after_step.diagnostics()
+            assert touched is not None
+            assert {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)} <= touched
+            assert after_step.diagnostics(touched) == {p: d for p, d in after.items() if p in touched}
 
 
 def count_plans(host) -> list[str]:
