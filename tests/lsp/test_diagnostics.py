@@ -105,3 +105,21 @@ async def test_positions_count_in_the_negotiated_encoding(client, project):
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(line=0, character=at)))
     assert hover.contents.value.startswith("**extract** `orders`")
     assert hover.range.start.character == at - 1
+
+
+async def test_what_only_the_later_planning_stages_refuse_reaches_the_editor_and_its_dependents(client, project):
+    """Logical planning accepts the cast; the optimizer's constant folding refuses it. The
+    server publishes logical findings first, then the later stages' error at the literal."""
+    path = project / "views" / "users_clean.sql"
+    dependent = project / "views" / "customer_keys.sql"
+    text = path.read_text()
+    open_view(client, path, text)
+    broken = replace(client, path, 2, "lower(trim(email)) as email", "CAST('x' AS INT) as email", text)
+    (found,) = await diagnostics_for(client, path, lambda d: len(d) == 1)
+    assert found.code == "type-error" and "Cannot cast string 'x'" in found.message
+    start = broken.index("'x'")
+    assert found.range.start.character == start - broken.rfind("\n", 0, start) - 1
+    assert [d.code for d in await diagnostics_for(client, dependent, lambda d: len(d) == 1)] == ["upstream-error"]
+    replace(client, path, 3, "CAST('x' AS INT) as email", "lower(trim(email)) as email", broken)
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    await diagnostics_for(client, dependent, lambda d: len(d) == 0)

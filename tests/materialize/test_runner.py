@@ -173,3 +173,26 @@ def test_extract_locations_count_even_before_their_files_exist(shop):
     root_file = shop.root / "viewls.toml"
     root_file.write_text(root_file.read_text().replace('path = "target/*.parquet"', 'path = "staged.parquet"'))
     assert output_directory(shop.snapshot()) == shop.output.resolve()  # a file in the root is not next to target/
+
+
+def test_a_view_run_as_written_computes_the_values_of_its_text(shop, monkeypatch):
+    """Were the canonical SQL to compute other values (a dialect slip: here it loses a
+    trailing second), the guard runs the text as written and the output holds its values."""
+    from viewls.sql import canonical
+
+    real = canonical.canonicalize
+
+    def lossy(ast):
+        found = real(ast)
+        return canonical.Canonical(found.sql.replace("1 day 1", "1 day"), found.fingerprint)
+
+    monkeypatch.setattr("viewls.analysis.view.canonicalize", lossy)
+    (shop.root / "views" / "later.sql").write_text(
+        "SELECT order_id, CAST('2024-01-01' AS TIMESTAMP) + interval '1 day 1' AS due FROM orders_enriched")
+    snapshot = shop.snapshot()
+    view = snapshot.views["later"]
+    assert [d.code for d in view.diagnostics] == ["runs-as-written"]
+    _, runs, _ = build(shop, ["later"])
+    assert {r.status for r in runs} == {BUILT}
+    due = pq.read_table(output_path(shop.output, "later")).column("due").to_pylist()
+    assert due and {str(d) for d in due} == {"2024-01-02 00:00:01"}

@@ -2,7 +2,7 @@
 
 Extracts are scanned from their files exactly as their schemas were read; an upstream
 view is read from its materialized output when that is up to date, and otherwise
-computed inline from its canonical SQL (a DataFusion view, never written).
+computed inline from the SQL the check proved (a DataFusion view, never written).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A plan decides, before anything runs, which views are built and where every view they
 read comes from: a materialized output that is up to date, or an inline computation from
-the canonical SQL. Views with error diagnostics among those are refused, with the same
-diagnostics ``check`` prints. The run then builds views in the deterministic
+the SQL the check proved (canonical, or as written). Views with error diagnostics among
+those are refused, with the same diagnostics ``check`` prints. The run then builds views in the deterministic
 topological order: a failure stops the views that read it, independent branches go on.
 """
 
