@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from viewls.analysis.host import AnalysisHost
 from viewls.analysis.model import ViewAnalysis
+from viewls.diagnostics import Code
 from viewls.engine.functions import FunctionRegistry, function_registry
 from viewls.engine.planner import quote
 from viewls.engine.session import create_session, sql_options
@@ -180,6 +181,8 @@ class Finding:
     schema: pa.Schema | None
     runs: str | None  # runs_sql, when clean
     crash: str | None = None  # the traceback, when analysis raised
+    fallback: str | None = None  # one of FALLBACKS, when viewls runs the text as written
+    why: str | None = None  # the canonical SQL (guard fallback) or sqlglot's error (unread)
 
     @property
     def codes(self) -> frozenset[str]:
@@ -214,12 +217,24 @@ def analyse_group(queries: list[Query], scope: Scope, root: Path,
     return {query: _finding(files[root / "views" / f"{names[query]}.sql"]) for query in queries}
 
 
+# Why viewls runs a view as written (a runs-as-written notice): its fidelity guard found
+# the canonical SQL plans differently, or sqlglot could not read the view at all.
+GUARD_FALLBACK = "runs as written (guard fallback)"
+UNREAD = "unread by sqlglot"
+FALLBACKS = (GUARD_FALLBACK, UNREAD)
+
+
 def _finding(analysis: ViewAnalysis) -> Finding:
     errors = tuple((str(d.code), d.message) for d in analysis.diagnostics if d.is_error)
     if errors:
         return Finding(errors, None, None)
+    fallback = why = None
+    notice = next((d for d in analysis.diagnostics if d.code is Code.RUNS_AS_WRITTEN), None)
+    if notice is not None:
+        canonical = analysis.parsed.canonical
+        fallback, why = (UNREAD, notice.message) if canonical is None else (GUARD_FALLBACK, canonical.sql)
     try:
-        return Finding((), analysis.schema, runs_sql(analysis))
+        return Finding((), analysis.schema, runs_sql(analysis), fallback=fallback, why=why)
     except Exception:  # noqa: BLE001
         return Finding((), analysis.schema, None, traceback.format_exc())
 
@@ -239,7 +254,7 @@ class Outcome:
     verdict: Verdict
     finding: Finding
     category: str
-    detail: str | None = None  # what differs, for schema and plan changes
+    detail: str | None = None  # what differs, for schema and plan changes and guard fallbacks
 
 
 def classify(query: Query, verdict: Verdict, finding: Finding, arbiter: Arbiter) -> Outcome:
@@ -266,7 +281,11 @@ def _compare_clean(query, verdict, finding, arbiter, outcome) -> Outcome:
     if difference:
         return outcome("silent schema change", difference)
     change = arbiter.plan_change(query.sql, finding.runs)
-    return outcome("silent plan change", change) if change else outcome(AGREE)
+    if change:
+        return outcome("silent plan change", change)
+    if finding.fallback == GUARD_FALLBACK:
+        return outcome(AGREE, arbiter.plan_change(query.sql, finding.why))
+    return outcome(AGREE)
 
 
 def schema_difference(expected: pa.Schema, actual: pa.Schema | None) -> str | None:
