@@ -54,7 +54,8 @@ def explain_failure(path: Path, text: str, ast: exp.Expression | None, message: 
     neutral: list[exp.Expression] = []
     for _ in range(MAX_ERRORS):
         if _is_parser_error(message):
-            found.append(_parser_error(path, text, ast, message, plan))
+            if not neutral:  # else NULL in place of an earlier error made the text unparsable
+                found.append(_parser_error(path, text, ast, message, plan))
             break
         finding = _classify(message, ast, text)
         if neutral and finding.code not in _NAME_CODES:
