@@ -100,3 +100,11 @@ def test_fingerprint_follows_the_text_when_run_as_written(tmp_path):
     second = analyse(tmp_path, "SELECT * FROM t |> WHERE id > 2")
     assert first.fingerprint != second.fingerprint
     assert first.dependencies == ("t",)
+
+
+def test_dependencies_are_the_tables_datafusion_reads(tmp_path):
+    """sqlglot counts the target of SELECT INTO as a table read; DataFusion's parser, which
+    decides what the view reads, does not (and the session refuses to create it)."""
+    view = analyse(tmp_path, "SELECT * INTO archive FROM t")
+    assert view.dependencies == ("t",)
+    assert [d.code for d in view.diagnostics if d.is_error] == [Code.PLANNING_ERROR]

@@ -1,10 +1,13 @@
-"""Views sqlglot cannot read but DataFusion parses: checked and run as written.
+"""DataFusion's own reading of a view (``engine.parser``) where it must win over sqlglot's.
 
 DataFusion is the arbiter of what SQL is, so a query its parser accepts never gets a
-syntax error from viewls. Its dependencies and calls come from DataFusion's own parser
-(``engine.parser``); there is no sqlglot AST, so editor features that need one (hover on
-columns, completion in scopes, rename) see less of such a view, and an information
-diagnostic at the place sqlglot stumbled says so.
+syntax error from viewls: when sqlglot cannot read it, its dependencies and calls come
+from DataFusion's parser, and it is checked and run as written. There is no sqlglot AST
+then, so editor features that need one (hover on columns, completion in scopes, rename)
+see less of such a view, and an information diagnostic where sqlglot stumbled says so.
+
+Dependencies order the whole project's analysis and builds, so even when sqlglot reads a
+query, the tables it reads are the ones DataFusion's parser resolves.
 """
 
 from __future__ import annotations
@@ -22,6 +25,24 @@ from viewls.text import Span
 def lineage_of(reading: QueryReading, text: str) -> Lineage:
     """The lineage of DataFusion's reading, each name placed at its first occurrence."""
     start = query_start(text)
+    functions = [FunctionRef(name, _locate(text, name, start), anonymous=True) for name in reading.functions]
+    return Lineage(_tables(reading, text, start), tuple(functions), ())
+
+
+def reconcile(lineage: Lineage, reading: QueryReading, text: str) -> Lineage:
+    """sqlglot's lineage with DataFusion's tables: sqlglot's references (and spans) where
+    both read the same table, DataFusion's alone where only it does."""
+    theirs = _tables(reading, text, query_start(text))
+    wanted = {(t.name, t.qualifier) for t in theirs}
+    if {(t.name, t.qualifier) for t in lineage.tables} == wanted:
+        return lineage
+    kept = [t for t in lineage.tables if (t.name, t.qualifier) in wanted]
+    covered = {(t.name, t.qualifier) for t in kept}
+    tables = sorted([*kept, *(t for t in theirs if (t.name, t.qualifier) not in covered)], key=lambda t: t.span.start)
+    return Lineage(tuple(tables), lineage.functions, lineage.ctes)
+
+
+def _tables(reading: QueryReading, text: str, start: Span) -> tuple[TableRef, ...]:
     tables = []
     for parts in reading.tables:
         *qualifiers, name = parts
@@ -31,8 +52,7 @@ def lineage_of(reading: QueryReading, text: str) -> Lineage:
             continue
         qualified = schema not in DEFAULT_SCHEMAS or catalog not in DEFAULT_CATALOGS
         tables.append(TableRef(name, _locate(text, name, start), ".".join(qualifiers) if qualified else ""))
-    functions = [FunctionRef(name, _locate(text, name, start), anonymous=True) for name in reading.functions]
-    return Lineage(tuple(tables), tuple(functions), ())
+    return tuple(tables)
 
 
 def notice(path: Path, sqlglot_error: Diagnostic) -> Diagnostic:

@@ -15,7 +15,7 @@ from typing import Protocol
 import pyarrow as pa
 from sqlglot import exp
 
-from viewls.analysis import unread
+from viewls.analysis import datafusion_reading
 from viewls.analysis.fidelity import Reading, read_view
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
@@ -41,11 +41,14 @@ def parse_view(path: Path, text: str) -> ParsedView:
         ast = normalize(query.ast)
         lineage = extract_lineage(ast, text)
         canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
+        reading = read_query(text) if not diagnostics else None
+        if reading is not None:
+            lineage = datafusion_reading.reconcile(lineage, reading, text)
     elif diagnostics and diagnostics[0].code is Code.SYNTAX_ERROR:
         reading = read_query(text)  # DataFusion, the arbiter, may read what sqlglot cannot
         if reading is not None:
-            lineage = unread.lineage_of(reading, text)
-            diagnostics = (unread.notice(path, diagnostics[0]),)
+            lineage = datafusion_reading.lineage_of(reading, text)
+            diagnostics = (datafusion_reading.notice(path, diagnostics[0]),)
     return ParsedView(path, path.stem, text, metadata, lineage, canonical,
                       diagnostics + metadata.diagnostics)
 
