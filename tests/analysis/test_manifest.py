@@ -70,6 +70,7 @@ def test_schemas_are_the_derived_ones(shop):
                                     for f in view.schema]
         assert entry["path"] == f"views/{name}.sql"
         assert entry["fingerprint"] == view.fingerprint and entry["canonical_sql"] == view.parsed.canonical.sql
+        assert entry["sql"] == view.sql == view.parsed.canonical.sql and not entry["runs_as_written"]
     orders = document["extracts"]["orders"]
     assert orders["state"] == "ok" and orders["format"] == "parquet"
     assert orders["files"] == ["data/orders.parquet"]

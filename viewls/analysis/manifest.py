@@ -83,6 +83,9 @@ def _view(snapshot: Snapshot, view: ViewAnalysis) -> dict:
         "evidence": list(contract.evidence),
         "fingerprint": view.fingerprint,
         "canonical_sql": parsed.canonical.sql if parsed.canonical is not None else None,
+        # What a run executes: the canonical SQL, or the text when the guard runs it as written.
+        "sql": view.sql,
+        "runs_as_written": view.sql is not None and (parsed.canonical is None or view.sql != parsed.canonical.sql),
         **_counts(view.diagnostics),
     }
 
