@@ -28,8 +28,14 @@ NAME_META_KEY = "datafusion_name"
 
 # Calls whose typed parse loses what DataFusion sees (date_trunc upper-cases its unit and
 # turns a column unit into a literal, to_date/to_timestamp keep one format of many,
-# generate_series(n) does not parse), so they are parsed as anonymous calls.
-_VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_timestamp", "generate_series")
+# generate_series(n) does not parse, date_bin writes its origin string unquoted), so they
+# are parsed as anonymous calls.
+_VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_timestamp", "generate_series",
+             "date_bin")
+
+# Substrings of the queries that _steer may change; a query without any parses as fast as
+# with plain sqlglot. `"` catches quoted function names and units, `{` MAP literals.
+_STEERED = ('"', "{", "values", "extract", "decimal", "numeric", "unknown", *_VERBATIM)
 
 
 class DataFusion(Postgres):
@@ -49,59 +55,135 @@ class DataFusion(Postgres):
         }
         # FLOAT is single precision in DataFusion, not an alias of DOUBLE as in Postgres.
         KEYWORDS.pop("FLOAT")
+        # DataFusion plans neither REGEXP nor RLIKE, and `regexp` is a fine column name.
+        KEYWORDS.pop("REGEXP")
+        KEYWORDS.pop("RLIKE")
 
     def parse(self, sql: str, **opts) -> list[exp.Expr | None]:
-        # Substring tests keep the common case as fast as plain sqlglot: `{` catches MAP {,
-        # `"` quoted function names.
         lowered = sql.lower()
-        if "{" not in sql and '"' not in sql and not any(name in lowered for name in _VERBATIM):
+        if not any(text in lowered for text in _STEERED):
             return super().parse(sql, **opts)
         tokens = self.tokenize(sql)
-        marked = _mark_verbatim_calls(tokens)
+        written = _steer(tokens)
         expressions = self.parser(**opts).parse(tokens, sql)
-        if marked:
+        if written is not None:
             for expression in expressions:
-                for node in expression.find_all(exp.Anonymous) if expression else ():
-                    _unmark(node)
+                if expression is not None:
+                    _restore(expression, written)
         return expressions
 
     def generator(self, **opts):
         generator = super().generator(**opts)
         generator._dispatch = _DISPATCH
+        generator.MULTI_ARG_DISTINCT = True  # count(DISTINCT a, b), not Postgres' CASE rewrite
         return generator
 
 
-# Appended to the name token of a verbatim call so that neither the parser's typed
-# functions nor its special function parsers know the name: it builds an anonymous call,
-# whose name is restored after parsing. No SQL token can contain it.
+# Starts the text of a token _steer rewrites, followed by the index of what was written
+# (in the list _steer returns): the parser then builds an anonymous call, a column or a
+# variable under that text, which _restore turns back into what DataFusion reads. No SQL
+# token can contain it.
 _MARK = "\x1f"
+_MAP = "map"  # what _steer writes for a MAP literal's `MAP`, a call of its keys and values
+_OPENING = (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE)
+_CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE)
+_TYPE_PARAMETERS = (TokenType.DECIMAL, TokenType.BIGDECIMAL)
 
 
-def _mark_verbatim_calls(tokens: list[Token]) -> bool:
-    """Marks the name of each call to keep as written: _VERBATIM names, and quoted names
-    (case-sensitive in DataFusion, where sqlglot would fold `"SQRT"(x)` into `sqrt(x)`);
-    rejects MAP literals. Returns whether it marked any."""
-    marked = False
-    for i, token in enumerate(tokens[:-1]):
-        following = tokens[i + 1]
-        # sqlglot reads DataFusion's MAP {k: v} literal as a struct, dropping the MAP.
-        if token.token_type == TokenType.MAP and following.token_type == TokenType.L_BRACE:
-            message = "MAP {...} literals are not supported; write map([keys...], [values...])"
-            raise ParseError.new(message, message, token.line, token.col, highlight=token.text)
-        if following.token_type != TokenType.L_PAREN or (i and tokens[i - 1].token_type == TokenType.DOT):
-            continue
-        if token.token_type == TokenType.IDENTIFIER or token.text.lower() in _VERBATIM:
-            token.text += _MARK
-            marked = True
-    return marked
+def _steer(tokens: list[Token]) -> list[str] | None:
+    """Rewrites the tokens sqlglot's Postgres parser would read otherwise than DataFusion:
+
+    - calls to keep as written (_VERBATIM names, and quoted names, case-sensitive in
+      DataFusion, where sqlglot would fold `"SQRT"(x)` into `sqrt(x)`) lose their name to
+      the parser's typed functions and special function parsers;
+    - `MAP {k: v, ...}` (which sqlglot reads as a struct, dropping MAP) becomes a call of
+      its keys and values;
+    - `values` not followed by a row is a table name, not VALUES;
+    - the unit of EXTRACT keeps its case and quotes (DataFusion names `extract(us from x)`
+      `date_part(Utf8("us"), x)`, sqlglot upper-cases it);
+    - `IS [NOT] UNKNOWN` is not `IS [NOT] NULL`, as far as DataFusion's column names go;
+    - the negative scale of DECIMAL(10, -2) is one number.
+
+    Returns what was written in place of each mark, or None if nothing was rewritten.
+    """
+    written: list[str] = []
+    maps: list[int] = []  # the bracket depth of each open MAP literal
+    depth = 0
+    dropped = []  # tokens that went into the one following them
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        kind = token.token_type
+        following = tokens[i + 1].token_type if i < last else None
+        if kind in _OPENING:
+            depth += 1
+        elif kind in _CLOSING:
+            if maps and kind == TokenType.R_BRACE and maps[-1] == depth:
+                maps.pop()
+                token.token_type = TokenType.R_PAREN
+            depth -= 1
+        elif kind == TokenType.COLON and maps and maps[-1] == depth:
+            token.token_type = TokenType.COMMA
+        elif kind == TokenType.MAP and following == TokenType.L_BRACE:
+            _mark(token, written, _MAP)
+            tokens[i + 1].token_type = TokenType.L_PAREN
+            maps.append(depth + 1)
+        elif following == TokenType.L_PAREN:
+            if (kind == TokenType.IDENTIFIER or token.text.lower() in _VERBATIM) and not (
+                i and tokens[i - 1].token_type == TokenType.DOT
+            ):
+                _mark(token, written)
+        elif kind == TokenType.VALUES and following not in (TokenType.L_PAREN, TokenType.ROW):
+            token.token_type = TokenType.VAR
+        elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 1].token_type == TokenType.IS:
+            _mark(token, written, "UNKNOWN")
+        elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 2].token_type == TokenType.IS:
+            # `x IS NOT UNKNOWN` would read like `NOT x IS UNKNOWN`: NOT goes into the mark.
+            _mark(token, written, "NOT UNKNOWN")
+            dropped.append(i - 1)
+        elif (following == TokenType.FROM and i > 1 and kind != TokenType.STRING
+              and tokens[i - 1].token_type == TokenType.L_PAREN and tokens[i - 2].text.upper() == "EXTRACT"):
+            _mark(token, written, f'"{token.text}"' if kind == TokenType.IDENTIFIER else token.text)
+        elif (kind == TokenType.DASH and following == TokenType.NUMBER and i > 4
+              and tokens[i - 1].token_type == TokenType.COMMA and tokens[i - 4].token_type in _TYPE_PARAMETERS):
+            tokens[i + 1].text = "-" + tokens[i + 1].text
+            dropped.append(i)
+    for i in reversed(dropped):
+        del tokens[i]
+    return written if written or dropped else None
 
 
-def _unmark(call: exp.Anonymous) -> None:
-    name = call.this
-    if isinstance(name, exp.Identifier) and name.this.endswith(_MARK):
-        name.set("this", name.this[: -len(_MARK)])
-    elif isinstance(name, str) and name.endswith(_MARK):
-        call.set("this", name[: -len(_MARK)])
+def _mark(token: Token, written: list[str], text: str | None = None) -> None:
+    """Marks ``token`` to be restored as ``text`` (by default, its own text)."""
+    written.append(token.text if text is None else text)
+    token.text = f"{_MARK}{len(written) - 1}"
+    if token.token_type not in (TokenType.IDENTIFIER, TokenType.VAR):
+        token.token_type = TokenType.VAR
+
+
+def _restore(expression: exp.Expr, written: list[str]) -> None:
+    """Turns what _steer marked back into what DataFusion reads."""
+    def original(name: str) -> str | None:
+        return written[int(name[1:])] if name.startswith(_MARK) else None
+
+    for node in list(expression.walk()):
+        if isinstance(node, exp.Anonymous):
+            name = original(node.name)
+            if name == _MAP:
+                pairs = node.expressions
+                struct = exp.Struct(expressions=[exp.PropertyEQ(this=key, expression=value)
+                                                 for key, value in zip(pairs[::2], pairs[1::2])])
+                node.replace(exp.ToMap(this=struct))
+            elif name is not None:
+                target = node.this if isinstance(node.this, exp.Identifier) else node
+                target.set("this", name)
+        elif isinstance(node, exp.Column) and not node.table:
+            name = original(node.name)
+            if name is not None:  # IS [NOT] UNKNOWN
+                node.replace(exp.var(name))
+        elif isinstance(node, exp.Extract) and isinstance(node.this, exp.Var):
+            name = original(node.this.name)
+            if name is not None:
+                node.this.set("this", name)
 
 
 def _positional_names() -> frozenset[str]:
@@ -182,13 +264,18 @@ def _build_dispatch() -> dict:
     def negation(generator, expression: exp.Not) -> str:
         inner = expression.this
         ops = _NEGATED.get(type(inner))
-        # `x IS NOT NULL` parses to its own node, so NOT over IS NULL was written prefix.
-        if ops and not (isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null)):
+        # `x IS NOT NULL` and `x IS NOT UNKNOWN` (see _steer) parse to their own nodes, so NOT
+        # over IS NULL or IS UNKNOWN was written prefix.
+        if ops and not (isinstance(inner, exp.Is) and isinstance(inner.expression, (exp.Null, exp.Var))):
             head = generator.sql(inner, "this")
             rest = generator.sql(inner)[len(head) :]
             if rest.startswith(ops[0]):
                 return f"{head}{ops[1]}{rest[len(ops[0]) :]}"
         return not_sql(generator, expression)
+
+    def map_literal(generator, expression: exp.ToMap) -> str:
+        pairs = expression.this.expressions
+        return "MAP {" + ", ".join(f"{generator.sql(p, 'this')}: {generator.sql(p, 'expression')}" for p in pairs) + "}"
 
     typed = {PostgresParser.FUNCTIONS[name].__self__ for name in _POSITIONAL}
     typed |= {exp.Log, exp.Hex, exp.Uuid, exp.ArrayConcat}
@@ -199,6 +286,7 @@ def _build_dispatch() -> dict:
             exp.Anonymous: anonymous,
             exp.DataType: datatype,
             exp.Not: negation,
+            exp.ToMap: map_literal,
             exp.BitwiseXor: lambda self, e: self.binary(e, "^"),
             # Postgres rewrites semi/anti joins into EXISTS, TRY_CAST into CAST and drops
             # IGNORE NULLS; DataFusion has them all.
