@@ -28,14 +28,14 @@ NAME_META_KEY = "datafusion_name"
 
 # Calls whose typed parse loses what DataFusion sees (date_trunc upper-cases its unit and
 # turns a column unit into a literal, to_date/to_timestamp keep one format of many,
-# generate_series(n) does not parse, date_bin writes its origin string unquoted), so they
-# are parsed as anonymous calls.
+# generate_series(n) does not parse, date_bin writes its origin string unquoted, map(k, v,
+# ...) takes two arguments), so they are parsed as anonymous calls.
 _VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_timestamp", "generate_series",
-             "date_bin")
+             "date_bin", "map")
 
 # Substrings of the queries that _steer may change; a query without any parses as fast as
 # with plain sqlglot. `"` catches quoted function names and units, `{` MAP literals.
-_STEERED = ('"', "{", "values", "extract", "decimal", "numeric", "unknown", *_VERBATIM)
+_STEERED = ('"', "{", "values", "extract", "decimal", "numeric", "unknown", "interval", *_VERBATIM)
 
 
 class DataFusion(Postgres):
@@ -45,6 +45,10 @@ class DataFusion(Postgres):
     NORMALIZE_FUNCTIONS = "lower"
     # Format strings are chrono's (%Y-%m-%d) and must reach DataFusion untranslated.
     TIME_MAPPING: dict[str, str] = {}
+    # DataFusion indexes arrays from 1 as Postgres does, but the AST is only ever written
+    # back to DataFusion: no offset keeps subscripts as written, where shifting them folds
+    # `[1 + 2 - 1]` into `[2]` and shifts map keys (`MAP {1: 'a'}[1]`) too.
+    INDEX_OFFSET = 0
 
     class Tokenizer(Postgres.Tokenizer):
         IDENTIFIERS = ['"', "`"]
@@ -66,10 +70,9 @@ class DataFusion(Postgres):
         tokens = self.tokenize(sql)
         written = _steer(tokens)
         expressions = self.parser(**opts).parse(tokens, sql)
-        if written is not None:
-            for expression in expressions:
-                if expression is not None:
-                    _restore(expression, written)
+        for expression in expressions:
+            if expression is not None:
+                _restore(expression, written)
         return expressions
 
     def generator(self, **opts):
@@ -84,13 +87,14 @@ class DataFusion(Postgres):
 # variable under that text, which _restore turns back into what DataFusion reads. No SQL
 # token can contain it.
 _MARK = "\x1f"
-_MAP = "map"  # what _steer writes for a MAP literal's `MAP`, a call of its keys and values
+_MAP = "MAP {"  # what a MAP literal's `MAP` is marked as: a call of its keys and values
 _OPENING = (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE)
 _CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE)
 _TYPE_PARAMETERS = (TokenType.DECIMAL, TokenType.BIGDECIMAL)
+_INTERVAL_UNITS = Postgres.VALID_INTERVAL_UNITS
 
 
-def _steer(tokens: list[Token]) -> list[str] | None:
+def _steer(tokens: list[Token]) -> list[str]:
     """Rewrites the tokens sqlglot's Postgres parser would read otherwise than DataFusion:
 
     - calls to keep as written (_VERBATIM names, and quoted names, case-sensitive in
@@ -102,14 +106,18 @@ def _steer(tokens: list[Token]) -> list[str] | None:
     - the unit of EXTRACT keeps its case and quotes (DataFusion names `extract(us from x)`
       `date_part(Utf8("us"), x)`, sqlglot upper-cases it);
     - `IS [NOT] UNKNOWN` is not `IS [NOT] NULL`, as far as DataFusion's column names go;
-    - the negative scale of DECIMAL(10, -2) is one number.
+    - the negative scale of DECIMAL(10, -2) is one number;
+    - an interval's string is kept whole where sqlglot would drop part of it (the `1` of
+      '1 day 1', the `.` of '.5 minute'), and an
+      interval followed by `+ '...'` or `+ 1` is parenthesized, which sqlglot would
+      otherwise read as one interval of two parts.
 
-    Returns what was written in place of each mark, or None if nothing was rewritten.
+    Returns what was written in place of each mark.
     """
     written: list[str] = []
     maps: list[int] = []  # the bracket depth of each open MAP literal
     depth = 0
-    dropped = []  # tokens that went into the one following them
+    edits: list[tuple[int, Token | None]] = []  # a token to insert at an index, or None to delete it
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
         kind = token.token_type
@@ -134,39 +142,73 @@ def _steer(tokens: list[Token]) -> list[str] | None:
                 _mark(token, written)
         elif kind == TokenType.VALUES and following not in (TokenType.L_PAREN, TokenType.ROW):
             token.token_type = TokenType.VAR
+        elif kind == TokenType.INTERVAL and following in (TokenType.STRING, TokenType.NUMBER):
+            if following == TokenType.STRING and _lossy_interval(tokens[i + 1].text):
+                _mark(tokens[i + 1], written)
+            end = i + 2 if i + 2 <= last and tokens[i + 2].text.upper() in _INTERVAL_UNITS else i + 1
+            if end + 2 <= last and tokens[end + 1].token_type == TokenType.PLUS and tokens[end + 2].token_type in (
+                TokenType.STRING, TokenType.NUMBER
+            ):
+                close = tokens[end]
+                edits.append((i, Token(TokenType.L_PAREN, "(", token.line, token.col, token.start, token.start)))
+                edits.append((end + 1, Token(TokenType.R_PAREN, ")", close.line, close.col, close.end, close.end)))
         elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 1].token_type == TokenType.IS:
             _mark(token, written, "UNKNOWN")
         elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 2].token_type == TokenType.IS:
             # `x IS NOT UNKNOWN` would read like `NOT x IS UNKNOWN`: NOT goes into the mark.
             _mark(token, written, "NOT UNKNOWN")
-            dropped.append(i - 1)
+            edits.append((i - 1, None))
         elif (following == TokenType.FROM and i > 1 and kind != TokenType.STRING
               and tokens[i - 1].token_type == TokenType.L_PAREN and tokens[i - 2].text.upper() == "EXTRACT"):
             _mark(token, written, f'"{token.text}"' if kind == TokenType.IDENTIFIER else token.text)
         elif (kind == TokenType.DASH and following == TokenType.NUMBER and i > 4
               and tokens[i - 1].token_type == TokenType.COMMA and tokens[i - 4].token_type in _TYPE_PARAMETERS):
             tokens[i + 1].text = "-" + tokens[i + 1].text
-            dropped.append(i)
-    for i in reversed(dropped):
-        del tokens[i]
-    return written if written or dropped else None
+            edits.append((i, None))
+    for i, inserted in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        if inserted is None:
+            del tokens[i]
+        else:
+            tokens.insert(i, inserted)
+    return written
+
+
+def _lossy_interval(text: str) -> bool:
+    """Whether the parser would read the interval string ``text`` as one number and unit
+    while it holds more."""
+    parts = exp.INTERVAL_STRING_RE.findall(text)
+    return len(parts) == 1 and not exp.INTERVAL_STRING_RE.fullmatch(text)
 
 
 def _mark(token: Token, written: list[str], text: str | None = None) -> None:
     """Marks ``token`` to be restored as ``text`` (by default, its own text)."""
     written.append(token.text if text is None else text)
     token.text = f"{_MARK}{len(written) - 1}"
-    if token.token_type not in (TokenType.IDENTIFIER, TokenType.VAR):
+    if token.token_type not in (TokenType.IDENTIFIER, TokenType.STRING):
         token.token_type = TokenType.VAR
 
 
 def _restore(expression: exp.Expr, written: list[str]) -> None:
-    """Turns what _steer marked back into what DataFusion reads."""
+    """Turns what _steer marked back into what DataFusion reads, and undoes the parser's
+    rewrite of `WITH t(a) AS (VALUES ...)` into a SELECT from an alias `_values`, which
+    DataFusion would name columns after."""
     def original(name: str) -> str | None:
         return written[int(name[1:])] if name.startswith(_MARK) else None
 
     for node in list(expression.walk()):
-        if isinstance(node, exp.Anonymous):
+        if isinstance(node, exp.Literal):
+            name = original(node.this)
+            if name is not None:  # an interval's string
+                node.set("this", name)
+        elif isinstance(node, exp.CTE) and _values_rewrite(node.this):
+            select = node.this
+            values = select.args["from_"].this
+            values.set("alias", None)
+            for key in exp.QUERY_MODIFIERS:
+                if select.args.get(key):
+                    values.set(key, select.args[key])
+            node.set("this", values)
+        elif isinstance(node, exp.Anonymous):
             name = original(node.name)
             if name == _MAP:
                 pairs = node.expressions
@@ -184,6 +226,17 @@ def _restore(expression: exp.Expr, written: list[str]) -> None:
             name = original(node.this.name)
             if name is not None:
                 node.this.set("this", name)
+
+
+def _values_rewrite(query: exp.Expr) -> bool:
+    """Whether ``query`` is the parser's `SELECT * FROM (VALUES ...) AS _values` (its alias,
+    unlike one written, has no position)."""
+    if not isinstance(query, exp.Select) or not query.is_star or len(query.expressions) != 1:
+        return False
+    source = query.args.get("from_")
+    alias = source.this.args.get("alias") if source is not None else None
+    return (isinstance(source.this, exp.Values) and alias is not None
+            and alias.name == "_values" and "start" not in (alias.this.meta or {}))
 
 
 def _positional_names() -> frozenset[str]:
