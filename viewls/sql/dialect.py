@@ -15,6 +15,8 @@ that writes DataFusion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.postgres import Postgres
@@ -35,7 +37,7 @@ _VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_
 
 # Substrings of the queries that _steer may change; a query without any parses as fast as
 # with plain sqlglot. `"` catches quoted function names and units, `{` MAP literals.
-_STEERED = ('"', "{", "values", "extract", "decimal", "numeric", "unknown", "interval", *_VERBATIM)
+_STEERED = ('"', "{", "~~", "values", "extract", "decimal", "numeric", "unknown", "interval", *_VERBATIM)
 
 
 class DataFusion(Postgres):
@@ -68,11 +70,11 @@ class DataFusion(Postgres):
         if not any(text in lowered for text in _STEERED):
             return super().parse(sql, **opts)
         tokens = self.tokenize(sql)
-        written = _steer(tokens)
+        marks = _steer(tokens)
         expressions = self.parser(**opts).parse(tokens, sql)
         for expression in expressions:
             if expression is not None:
-                _restore(expression, written)
+                _restore(expression, marks)
         return expressions
 
     def generator(self, **opts):
@@ -83,18 +85,38 @@ class DataFusion(Postgres):
 
 
 # Starts the text of a token _steer rewrites, followed by the index of what was written
-# (in the list _steer returns): the parser then builds an anonymous call, a column or a
-# variable under that text, which _restore turns back into what DataFusion reads. No SQL
+# (in _Marks.written): the parser then builds an anonymous call, a column, a variable or
+# a string under that text, which _restore turns back into what DataFusion reads. No SQL
 # token can contain it.
 _MARK = "\x1f"
+OPERATOR_META_KEY = "datafusion_operator"
+"""Meta key under which the parser records the `~~` spelling of a LIKE or ILIKE."""
+
+
+@dataclass(slots=True)
+class _Marks:
+    written: list[str] = field(default_factory=list)  # what each mark stands for
+    operators: dict[int, str] = field(default_factory=dict)  # pattern mark -> `~~` or `~~*` before it
+
+    def mark(self, token: Token, text: str | None = None) -> None:
+        """Marks ``token`` to be restored as ``text`` (by default, its own text)."""
+        self.written.append(token.text if text is None else text)
+        token.text = f"{_MARK}{len(self.written) - 1}"
+        if token.token_type not in (TokenType.IDENTIFIER, TokenType.STRING):
+            token.token_type = TokenType.VAR
+
+    def original(self, text: str) -> str | None:
+        return self.written[int(text[1:])] if text.startswith(_MARK) else None
+
 _MAP = "MAP {"  # what a MAP literal's `MAP` is marked as: a call of its keys and values
 _OPENING = (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE)
 _CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE)
 _TYPE_PARAMETERS = (TokenType.DECIMAL, TokenType.BIGDECIMAL)
 _INTERVAL_UNITS = Postgres.VALID_INTERVAL_UNITS
+_FRAME_SIDES = ("PRECEDING", "FOLLOWING")
 
 
-def _steer(tokens: list[Token]) -> list[str]:
+def _steer(tokens: list[Token]) -> _Marks:
     """Rewrites the tokens sqlglot's Postgres parser would read otherwise than DataFusion:
 
     - calls to keep as written (_VERBATIM names, and quoted names, case-sensitive in
@@ -102,21 +124,26 @@ def _steer(tokens: list[Token]) -> list[str]:
       the parser's typed functions and special function parsers;
     - `MAP {k: v, ...}` (which sqlglot reads as a struct, dropping MAP) becomes a call of
       its keys and values;
-    - `values` not followed by a row is a table name, not VALUES;
+    - `values` not followed by a row is a table name, not VALUES, and `VALUES ROW(1, 2)`
+      is `VALUES (1, 2)` (sqlglot would read rows of one struct each);
     - the unit of EXTRACT keeps its case and quotes (DataFusion names `extract(us from x)`
       `date_part(Utf8("us"), x)`, sqlglot upper-cases it);
     - `IS [NOT] UNKNOWN` is not `IS [NOT] NULL`, as far as DataFusion's column names go;
     - the negative scale of DECIMAL(10, -2) is one number;
+    - `s ~~ 'a%'` and its kin are named so by DataFusion, not `s LIKE 'a%'`: their pattern
+      string is marked (other patterns are rare and the fidelity guard has them);
     - an interval's string is kept whole where sqlglot would drop part of it (the `1` of
-      '1 day 1', the `.` of '.5 minute'), and an
-      interval followed by `+ '...'` or `+ 1` is parenthesized, which sqlglot would
-      otherwise read as one interval of two parts.
+      '1 day 1', the `.` of '.5 minute') or its case matters (DataFusion names a window
+      frame `RANGE BETWEEN 2 minutes PRECEDING`), and an interval followed by `+ '...'`
+      or `+ 1` is parenthesized, which sqlglot would otherwise read as one interval of
+      two parts.
 
-    Returns what was written in place of each mark.
+    Returns the marks, for _restore.
     """
-    written: list[str] = []
+    marks = _Marks()
     maps: list[int] = []  # the bracket depth of each open MAP literal
     depth = 0
+    rows = None  # the bracket depth of a `VALUES ROW(...), ROW(...)` list
     edits: list[tuple[int, Token | None]] = []  # a token to insert at an index, or None to delete it
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
@@ -129,38 +156,49 @@ def _steer(tokens: list[Token]) -> list[str]:
                 maps.pop()
                 token.token_type = TokenType.R_PAREN
             depth -= 1
+            if rows is not None and depth < rows:
+                rows = None
         elif kind == TokenType.COLON and maps and maps[-1] == depth:
             token.token_type = TokenType.COMMA
         elif kind == TokenType.MAP and following == TokenType.L_BRACE:
-            _mark(token, written, _MAP)
+            marks.mark(token, _MAP)
             tokens[i + 1].token_type = TokenType.L_PAREN
             maps.append(depth + 1)
+        elif kind == TokenType.ROW and following == TokenType.L_PAREN and i and (
+            tokens[i - 1].token_type == TokenType.VALUES or tokens[i - 1].token_type == TokenType.COMMA and depth == rows
+        ):
+            edits.append((i, None))
+            rows = depth
         elif following == TokenType.L_PAREN:
             if (kind == TokenType.IDENTIFIER or token.text.lower() in _VERBATIM) and not (
                 i and tokens[i - 1].token_type == TokenType.DOT
             ):
-                _mark(token, written)
+                marks.mark(token)
         elif kind == TokenType.VALUES and following not in (TokenType.L_PAREN, TokenType.ROW):
             token.token_type = TokenType.VAR
         elif kind == TokenType.INTERVAL and following in (TokenType.STRING, TokenType.NUMBER):
-            if following == TokenType.STRING and _lossy_interval(tokens[i + 1].text):
-                _mark(tokens[i + 1], written)
-            end = i + 2 if i + 2 <= last and tokens[i + 2].text.upper() in _INTERVAL_UNITS else i + 1
+            after = tokens[i + 2].text.upper() if i + 2 <= last else None
+            if following == TokenType.STRING and (_lossy_interval(tokens[i + 1].text) or after in _FRAME_SIDES):
+                marks.mark(tokens[i + 1])
+            end = i + 2 if after in _INTERVAL_UNITS else i + 1
             if end + 2 <= last and tokens[end + 1].token_type == TokenType.PLUS and tokens[end + 2].token_type in (
                 TokenType.STRING, TokenType.NUMBER
             ):
                 close = tokens[end]
                 edits.append((i, Token(TokenType.L_PAREN, "(", token.line, token.col, token.start, token.start)))
                 edits.append((end + 1, Token(TokenType.R_PAREN, ")", close.line, close.col, close.end, close.end)))
+        elif kind in (TokenType.LIKE, TokenType.ILIKE) and token.text[0] == "~" and following == TokenType.STRING:
+            marks.mark(tokens[i + 1])
+            marks.operators[len(marks.written) - 1] = token.text
         elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 1].token_type == TokenType.IS:
-            _mark(token, written, "UNKNOWN")
+            marks.mark(token, "UNKNOWN")
         elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 2].token_type == TokenType.IS:
             # `x IS NOT UNKNOWN` would read like `NOT x IS UNKNOWN`: NOT goes into the mark.
-            _mark(token, written, "NOT UNKNOWN")
+            marks.mark(token, "NOT UNKNOWN")
             edits.append((i - 1, None))
         elif (following == TokenType.FROM and i > 1 and kind != TokenType.STRING
               and tokens[i - 1].token_type == TokenType.L_PAREN and tokens[i - 2].text.upper() == "EXTRACT"):
-            _mark(token, written, f'"{token.text}"' if kind == TokenType.IDENTIFIER else token.text)
+            marks.mark(token, f'"{token.text}"' if kind == TokenType.IDENTIFIER else token.text)
         elif (kind == TokenType.DASH and following == TokenType.NUMBER and i > 4
               and tokens[i - 1].token_type == TokenType.COMMA and tokens[i - 4].token_type in _TYPE_PARAMETERS):
             tokens[i + 1].text = "-" + tokens[i + 1].text
@@ -170,7 +208,7 @@ def _steer(tokens: list[Token]) -> list[str]:
             del tokens[i]
         else:
             tokens.insert(i, inserted)
-    return written
+    return marks
 
 
 def _lossy_interval(text: str) -> bool:
@@ -180,26 +218,24 @@ def _lossy_interval(text: str) -> bool:
     return len(parts) == 1 and not exp.INTERVAL_STRING_RE.fullmatch(text)
 
 
-def _mark(token: Token, written: list[str], text: str | None = None) -> None:
-    """Marks ``token`` to be restored as ``text`` (by default, its own text)."""
-    written.append(token.text if text is None else text)
-    token.text = f"{_MARK}{len(written) - 1}"
-    if token.token_type not in (TokenType.IDENTIFIER, TokenType.STRING):
-        token.token_type = TokenType.VAR
-
-
-def _restore(expression: exp.Expr, written: list[str]) -> None:
+def _restore(expression: exp.Expr, marks: _Marks) -> None:
     """Turns what _steer marked back into what DataFusion reads, and undoes the parser's
     rewrite of `WITH t(a) AS (VALUES ...)` into a SELECT from an alias `_values`, which
     DataFusion would name columns after."""
-    def original(name: str) -> str | None:
-        return written[int(name[1:])] if name.startswith(_MARK) else None
-
-    for node in list(expression.walk()):
+    original = marks.original
+    for node in list(expression.walk()):  # parents first
         if isinstance(node, exp.Literal):
             name = original(node.this)
-            if name is not None:  # an interval's string
+            if name is not None:  # an interval's string or a `~~` pattern
                 node.set("this", name)
+        elif isinstance(node, (exp.Like, exp.ILike)) and isinstance(node.expression, exp.Literal):
+            if node.expression.this.startswith(_MARK):
+                operator = marks.operators.get(int(node.expression.this[1:]))
+                if operator:
+                    node.meta[OPERATOR_META_KEY] = operator
+        elif isinstance(node, exp.WindowSpec):
+            for bound, side in (("start", "start_side"), ("end", "end_side")):
+                _frame_side(node, bound, side, marks)
         elif isinstance(node, exp.CTE) and _values_rewrite(node.this):
             select = node.this
             values = select.args["from_"].this
@@ -226,6 +262,16 @@ def _restore(expression: exp.Expr, written: list[str]) -> None:
             name = original(node.this.name)
             if name is not None:
                 node.this.set("this", name)
+
+
+def _frame_side(spec: exp.WindowSpec, bound: str, side: str, marks: _Marks) -> None:
+    """A marked interval string takes the PRECEDING or FOLLOWING after it for its unit:
+    give it back to the frame."""
+    interval = spec.args.get(bound)
+    if (isinstance(interval, exp.Interval) and isinstance(interval.unit, exp.Var) and not spec.args.get(side)
+            and interval.unit.name in _FRAME_SIDES and marks.original(interval.name) is not None):
+        spec.set(side, interval.unit.name)
+        interval.set("unit", None)
 
 
 def _values_rewrite(query: exp.Expr) -> bool:
@@ -326,6 +372,16 @@ def _build_dispatch() -> dict:
                 return f"{head}{ops[1]}{rest[len(ops[0]) :]}"
         return not_sql(generator, expression)
 
+    def like(default):
+        def sql(generator, expression: exp.Like | exp.ILike) -> str:
+            operator = expression.meta_get(OPERATOR_META_KEY)
+            if operator is None:
+                return default(generator, expression)
+            negation = "!" if expression.args.get("negate") else ""
+            return f"{generator.sql(expression, 'this')} {negation}{operator} {generator.sql(expression, 'expression')}"
+
+        return sql
+
     def map_literal(generator, expression: exp.ToMap) -> str:
         pairs = expression.this.expressions
         return "MAP {" + ", ".join(f"{generator.sql(p, 'this')}: {generator.sql(p, 'expression')}" for p in pairs) + "}"
@@ -340,6 +396,8 @@ def _build_dispatch() -> dict:
             exp.DataType: datatype,
             exp.Not: negation,
             exp.ToMap: map_literal,
+            exp.Like: like(base[exp.Like]),
+            exp.ILike: like(base[exp.ILike]),
             exp.BitwiseXor: lambda self, e: self.binary(e, "^"),
             # Postgres rewrites semi/anti joins into EXISTS, TRY_CAST into CAST and drops
             # IGNORE NULLS; DataFusion has them all.
