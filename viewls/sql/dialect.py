@@ -37,7 +37,8 @@ _VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_
 
 # Substrings of the queries that _steer may change; a query without any parses as fast as
 # with plain sqlglot. `"` catches quoted function names and units, `{` MAP literals.
-_STEERED = ('"', "{", "~~", "values", "extract", "decimal", "numeric", "unknown", "interval", *_VERBATIM)
+_STEERED = ('"', "{", "~~", "=>", "values", "extract", "decimal", "numeric", "unknown", "interval", "position",
+            *_VERBATIM)
 
 
 class DataFusion(Postgres):
@@ -119,9 +120,10 @@ _FRAME_SIDES = ("PRECEDING", "FOLLOWING")
 def _steer(tokens: list[Token]) -> _Marks:
     """Rewrites the tokens sqlglot's Postgres parser would read otherwise than DataFusion:
 
-    - calls to keep as written (_VERBATIM names, and quoted names, case-sensitive in
-      DataFusion, where sqlglot would fold `"SQRT"(x)` into `sqrt(x)`) lose their name to
-      the parser's typed functions and special function parsers;
+    - calls to keep as written (_VERBATIM names, quoted names, case-sensitive in
+      DataFusion, where sqlglot would fold `"SQRT"(x)` into `sqrt(x)`, `position(a, b)`,
+      which sqlglot writes `POSITION(a IN b)`, and calls with named arguments) lose their
+      name to the parser's typed functions and special function parsers;
     - `MAP {k: v, ...}` (which sqlglot reads as a struct, dropping MAP) becomes a call of
       its keys and values;
     - `values` not followed by a row is a table name, not VALUES, and `VALUES ROW(1, 2)`
@@ -141,6 +143,7 @@ def _steer(tokens: list[Token]) -> _Marks:
     Returns the marks, for _restore.
     """
     marks = _Marks()
+    named_arguments = any(token.token_type == TokenType.FARROW for token in tokens)
     maps: list[int] = []  # the bracket depth of each open MAP literal
     depth = 0
     rows = None  # the bracket depth of a `VALUES ROW(...), ROW(...)` list
@@ -170,7 +173,10 @@ def _steer(tokens: list[Token]) -> _Marks:
             edits.append((i, None))
             rows = depth
         elif following == TokenType.L_PAREN:
-            if (kind == TokenType.IDENTIFIER or token.text.lower() in _VERBATIM) and not (
+            name = token.text.lower()
+            if (kind == TokenType.IDENTIFIER or name in _VERBATIM
+                    or name == "position" and _holds(tokens, i + 1, TokenType.COMMA)
+                    or named_arguments and _holds(tokens, i + 1, TokenType.FARROW)) and not (
                 i and tokens[i - 1].token_type == TokenType.DOT
             ):
                 marks.mark(token)
@@ -209,6 +215,22 @@ def _steer(tokens: list[Token]) -> _Marks:
         else:
             tokens.insert(i, inserted)
     return marks
+
+
+def _holds(tokens: list[Token], opening: int, kind: TokenType) -> bool:
+    """Whether the parentheses opening at ``opening`` hold a ``kind`` token of their own."""
+    depth = 0
+    for token in tokens[opening:]:
+        found = token.token_type
+        if found in _OPENING:
+            depth += 1
+        elif found in _CLOSING:
+            depth -= 1
+            if not depth:
+                return False
+        elif found == kind and depth == 1:
+            return True
+    return False
 
 
 def _lossy_interval(text: str) -> bool:
