@@ -9,8 +9,10 @@ the way the user wrote them, up to the case of unquoted names.
 
 sqlglot is installed compiled (sqlglotc): its Parser and Generator classes cannot be
 subclassed from Python. The parser is therefore Postgres' as is, steered only through the
-tokens it is given, and the generator is Postgres' with its dispatch table swapped for one
-that writes DataFusion.
+tokens it is given (_steer marks tokens, _restore turns the nodes built from them back into
+what DataFusion reads), and the generator is Postgres' with its dispatch table swapped for
+one that writes DataFusion. Whatever the dialect misses, the fidelity guard
+(analysis/fidelity.py) catches: a view whose generated SQL plans differently runs as written.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import ParseError
 from sqlglot.generators.postgres import PostgresGenerator
 from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.tokens import Token, TokenType
@@ -36,7 +37,8 @@ _VERBATIM = ("date_trunc", "date_part", "datepart", "datetrunc", "to_date", "to_
              "date_bin", "map")
 
 # Substrings of the queries that _steer may change; a query without any parses as fast as
-# with plain sqlglot. `"` catches quoted function names and units, `{` MAP literals.
+# with plain sqlglot. `"` catches quoted function names and EXTRACT units, `{` MAP
+# literals, `=>` named arguments, `decimal`/`numeric` negative scales.
 _STEERED = ('"', "{", "~~", "=>", "values", "extract", "decimal", "numeric", "unknown", "interval", "position",
             *_VERBATIM)
 
@@ -71,11 +73,12 @@ class DataFusion(Postgres):
         if not any(text in lowered for text in _STEERED):
             return super().parse(sql, **opts)
         tokens = self.tokenize(sql)
-        marks = _steer(tokens)
+        marks = _steer(tokens, named_arguments="=>" in sql)
         expressions = self.parser(**opts).parse(tokens, sql)
-        for expression in expressions:
-            if expression is not None:
-                _restore(expression, marks)
+        if marks.nodes:
+            for expression in expressions:
+                if expression is not None:
+                    _restore(expression, marks)
         return expressions
 
     def generator(self, **opts):
@@ -98,9 +101,12 @@ OPERATOR_META_KEY = "datafusion_operator"
 class _Marks:
     written: list[str] = field(default_factory=list)  # what each mark stands for
     operators: dict[int, str] = field(default_factory=dict)  # pattern mark -> `~~` or `~~*` before it
+    nodes: set[type] = field(default_factory=set)  # the node types _restore must revisit
 
-    def mark(self, token: Token, text: str | None = None) -> None:
-        """Marks ``token`` to be restored as ``text`` (by default, its own text)."""
+    def mark(self, token: Token, text: str | None = None, *nodes: type) -> None:
+        """Marks ``token`` to be restored as ``text`` (by default, its own text) in the
+        parsed ``nodes`` (by default, anonymous calls)."""
+        self.nodes.update(nodes or (exp.Anonymous,))
         self.written.append(token.text if text is None else text)
         token.text = f"{_MARK}{len(self.written) - 1}"
         if token.token_type not in (TokenType.IDENTIFIER, TokenType.STRING):
@@ -109,15 +115,21 @@ class _Marks:
     def original(self, text: str) -> str | None:
         return self.written[int(text[1:])] if text.startswith(_MARK) else None
 
+
 _MAP = "MAP {"  # what a MAP literal's `MAP` is marked as: a call of its keys and values
 _OPENING = (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE)
 _CLOSING = (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE)
-_TYPE_PARAMETERS = (TokenType.DECIMAL, TokenType.BIGDECIMAL)
+_NEGATIVE_SCALE = [TokenType.L_PAREN, TokenType.NUMBER, TokenType.COMMA, TokenType.DASH, TokenType.NUMBER]
+# The tokens _steer looks at; it skips all others.
+_STEERED_TOKENS = frozenset({
+    *_OPENING, *_CLOSING, TokenType.COLON, TokenType.MAP, TokenType.ROW, TokenType.VALUES, TokenType.INTERVAL,
+    TokenType.LIKE, TokenType.ILIKE, TokenType.UNKNOWN, TokenType.DECIMAL, TokenType.BIGDECIMAL,
+})
 _INTERVAL_UNITS = Postgres.VALID_INTERVAL_UNITS
 _FRAME_SIDES = ("PRECEDING", "FOLLOWING")
 
 
-def _steer(tokens: list[Token]) -> _Marks:
+def _steer(tokens: list[Token], named_arguments: bool) -> _Marks:
     """Rewrites the tokens sqlglot's Postgres parser would read otherwise than DataFusion:
 
     - calls to keep as written (_VERBATIM names, quoted names, case-sensitive in
@@ -143,7 +155,6 @@ def _steer(tokens: list[Token]) -> _Marks:
     Returns the marks, for _restore.
     """
     marks = _Marks()
-    named_arguments = any(token.token_type == TokenType.FARROW for token in tokens)
     maps: list[int] = []  # the bracket depth of each open MAP literal
     depth = 0
     rows = None  # the bracket depth of a `VALUES ROW(...), ROW(...)` list
@@ -151,9 +162,13 @@ def _steer(tokens: list[Token]) -> _Marks:
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
         kind = token.token_type
+        if kind not in _STEERED_TOKENS:
+            continue
         following = tokens[i + 1].token_type if i < last else None
         if kind in _OPENING:
             depth += 1
+            if kind == TokenType.L_PAREN and i:
+                _steer_call(tokens, i, marks, named_arguments)
         elif kind in _CLOSING:
             if maps and kind == TokenType.R_BRACE and maps[-1] == depth:
                 maps.pop()
@@ -161,60 +176,83 @@ def _steer(tokens: list[Token]) -> _Marks:
             depth -= 1
             if rows is not None and depth < rows:
                 rows = None
-        elif kind == TokenType.COLON and maps and maps[-1] == depth:
-            token.token_type = TokenType.COMMA
-        elif kind == TokenType.MAP and following == TokenType.L_BRACE:
-            marks.mark(token, _MAP)
-            tokens[i + 1].token_type = TokenType.L_PAREN
-            maps.append(depth + 1)
-        elif kind == TokenType.ROW and following == TokenType.L_PAREN and i and (
-            tokens[i - 1].token_type == TokenType.VALUES or tokens[i - 1].token_type == TokenType.COMMA and depth == rows
-        ):
-            edits.append((i, None))
-            rows = depth
-        elif following == TokenType.L_PAREN:
-            name = token.text.lower()
-            if (kind == TokenType.IDENTIFIER or name in _VERBATIM
-                    or name == "position" and _holds(tokens, i + 1, TokenType.COMMA)
-                    or named_arguments and _holds(tokens, i + 1, TokenType.FARROW)) and not (
-                i and tokens[i - 1].token_type == TokenType.DOT
+        elif kind == TokenType.COLON:
+            if maps and maps[-1] == depth:
+                token.token_type = TokenType.COMMA
+        elif kind == TokenType.MAP:
+            if following == TokenType.L_BRACE:
+                marks.mark(token, _MAP, exp.Anonymous)
+                tokens[i + 1].token_type = TokenType.L_PAREN
+                maps.append(depth + 1)
+        elif kind == TokenType.ROW:
+            previous = tokens[i - 1].token_type if i else None
+            if following == TokenType.L_PAREN and (
+                previous == TokenType.VALUES or previous == TokenType.COMMA and depth == rows
             ):
-                marks.mark(token)
-        elif kind == TokenType.VALUES and following not in (TokenType.L_PAREN, TokenType.ROW):
-            token.token_type = TokenType.VAR
-        elif kind == TokenType.INTERVAL and following in (TokenType.STRING, TokenType.NUMBER):
-            after = tokens[i + 2].text.upper() if i + 2 <= last else None
-            if following == TokenType.STRING and (_lossy_interval(tokens[i + 1].text) or after in _FRAME_SIDES):
-                marks.mark(tokens[i + 1])
-            end = i + 2 if after in _INTERVAL_UNITS else i + 1
-            if end + 2 <= last and tokens[end + 1].token_type == TokenType.PLUS and tokens[end + 2].token_type in (
-                TokenType.STRING, TokenType.NUMBER
-            ):
-                close = tokens[end]
-                edits.append((i, Token(TokenType.L_PAREN, "(", token.line, token.col, token.start, token.start)))
-                edits.append((end + 1, Token(TokenType.R_PAREN, ")", close.line, close.col, close.end, close.end)))
-        elif kind in (TokenType.LIKE, TokenType.ILIKE) and token.text[0] == "~" and following == TokenType.STRING:
-            marks.mark(tokens[i + 1])
-            marks.operators[len(marks.written) - 1] = token.text
-        elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 1].token_type == TokenType.IS:
-            marks.mark(token, "UNKNOWN")
-        elif kind == TokenType.UNKNOWN and i > 1 and tokens[i - 2].token_type == TokenType.IS:
-            # `x IS NOT UNKNOWN` would read like `NOT x IS UNKNOWN`: NOT goes into the mark.
-            marks.mark(token, "NOT UNKNOWN")
-            edits.append((i - 1, None))
-        elif (following == TokenType.FROM and i > 1 and kind != TokenType.STRING
-              and tokens[i - 1].token_type == TokenType.L_PAREN and tokens[i - 2].text.upper() == "EXTRACT"):
-            marks.mark(token, f'"{token.text}"' if kind == TokenType.IDENTIFIER else token.text)
-        elif (kind == TokenType.DASH and following == TokenType.NUMBER and i > 4
-              and tokens[i - 1].token_type == TokenType.COMMA and tokens[i - 4].token_type in _TYPE_PARAMETERS):
-            tokens[i + 1].text = "-" + tokens[i + 1].text
-            edits.append((i, None))
+                edits.append((i, None))
+                rows = depth
+        elif kind == TokenType.VALUES:
+            if following not in (TokenType.L_PAREN, TokenType.ROW):
+                token.token_type = TokenType.VAR
+            elif i and tokens[i - 1].token_type == TokenType.L_PAREN:  # maybe a CTE's body
+                marks.nodes.add(exp.CTE)
+        elif kind == TokenType.INTERVAL:
+            if following in (TokenType.STRING, TokenType.NUMBER):
+                edits += _steer_interval(tokens, i, marks)
+        elif kind in (TokenType.LIKE, TokenType.ILIKE):
+            if token.text[0] == "~" and following == TokenType.STRING:
+                marks.mark(tokens[i + 1], None, exp.Like, exp.ILike, exp.Literal)
+                marks.operators[len(marks.written) - 1] = token.text
+        elif kind == TokenType.UNKNOWN:
+            if i > 1 and tokens[i - 1].token_type == TokenType.IS:
+                marks.mark(token, "UNKNOWN", exp.Column)
+            elif i > 1 and tokens[i - 2].token_type == TokenType.IS:
+                # `x IS NOT UNKNOWN` would read like `NOT x IS UNKNOWN`: NOT goes into the mark.
+                marks.mark(token, "NOT UNKNOWN", exp.Column)
+                edits.append((i - 1, None))
+        elif [t.token_type for t in tokens[i + 1:i + 6]] == _NEGATIVE_SCALE:  # DECIMAL
+            tokens[i + 5].text = "-" + tokens[i + 5].text
+            edits.append((i + 4, None))
     for i, inserted in sorted(edits, key=lambda edit: edit[0], reverse=True):
         if inserted is None:
             del tokens[i]
         else:
             tokens.insert(i, inserted)
     return marks
+
+
+def _steer_call(tokens: list[Token], opening: int, marks: _Marks, named_arguments: bool) -> None:
+    """Marks the name of a call to keep as written, or the unit of an EXTRACT."""
+    name = tokens[opening - 1]
+    if opening > 1 and tokens[opening - 2].token_type == TokenType.DOT:
+        return
+    lowered = name.text.lower()
+    if (name.token_type == TokenType.IDENTIFIER or lowered in _VERBATIM
+            or lowered == "position" and _holds(tokens, opening, TokenType.COMMA)
+            or named_arguments and _holds(tokens, opening, TokenType.FARROW)):
+        marks.mark(name)
+    elif lowered == "extract" and opening + 2 < len(tokens) and tokens[opening + 2].token_type == TokenType.FROM:
+        unit = tokens[opening + 1]
+        if unit.token_type != TokenType.STRING:
+            marks.mark(unit, f'"{unit.text}"' if unit.token_type == TokenType.IDENTIFIER else unit.text, exp.Extract)
+
+
+def _steer_interval(tokens: list[Token], at: int, marks: _Marks) -> list[tuple[int, Token]]:
+    """Marks the string of the interval at ``at`` if sqlglot would change it, and returns
+    the parentheses to put around the interval if sqlglot would read on into `+ '...'`."""
+    last = len(tokens) - 1
+    after = tokens[at + 2].text.upper() if at + 2 <= last else None
+    value = tokens[at + 1]
+    if value.token_type == TokenType.STRING and (_lossy_interval(value.text) or after in _FRAME_SIDES):
+        marks.mark(value, None, exp.Literal, exp.WindowSpec)
+    end = at + 2 if after in _INTERVAL_UNITS else at + 1
+    if end + 2 > last or tokens[end + 1].token_type != TokenType.PLUS or tokens[end + 2].token_type not in (
+        TokenType.STRING, TokenType.NUMBER
+    ):
+        return []
+    start, close = tokens[at], tokens[end]
+    return [(at, Token(TokenType.L_PAREN, "(", start.line, start.col, start.start, start.start)),
+            (end + 1, Token(TokenType.R_PAREN, ")", close.line, close.col, close.end, close.end))]
 
 
 def _holds(tokens: list[Token], opening: int, kind: TokenType) -> bool:
@@ -245,7 +283,7 @@ def _restore(expression: exp.Expr, marks: _Marks) -> None:
     rewrite of `WITH t(a) AS (VALUES ...)` into a SELECT from an alias `_values`, which
     DataFusion would name columns after."""
     original = marks.original
-    for node in list(expression.walk()):  # parents first
+    for node in list(expression.find_all(*marks.nodes)):  # parents first
         if isinstance(node, exp.Literal):
             name = original(node.this)
             if name is not None:  # an interval's string or a `~~` pattern
