@@ -9,6 +9,8 @@ cost a few times logical planning instead of growing with the depth of the DAG.
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 from datafusion import DataFrame
 
@@ -52,8 +54,12 @@ class Planned:
 _CONSUMED_BY_NAME = ("Sort:", "Unnest:")
 
 
+_UNNEST_LISTS = re.compile(r"^(\s*Unnest: lists\[)(.*?)(\] structs\[.*)$")
+
+
 def _by_name(display: str) -> list[str]:
-    """A plan's lines, with the items of each projection read by name sorted."""
+    """A plan's lines, with the items of each projection read by name sorted, and the lists
+    an unnest zips (also in hash order; each is read by name)."""
     lines = display.splitlines()
     for index in range(1, len(lines)):
         line, parent = lines[index].lstrip(), lines[index - 1].lstrip()
@@ -61,6 +67,9 @@ def _by_name(display: str) -> list[str]:
             indent = lines[index][: len(lines[index]) - len(line)]
             items = _split_items(line.removeprefix("Projection: "))
             lines[index] = indent + "Projection: " + ", ".join(sorted(items))
+        elif unnest := _UNNEST_LISTS.match(lines[index]):
+            lists = ", ".join(sorted(_split_items(unnest.group(2))))
+            lines[index] = unnest.group(1) + lists + unnest.group(3)
     return lines
 
 
