@@ -32,18 +32,19 @@ def lineage_of(reading: QueryReading, text: str) -> Lineage:
 def reconcile(lineage: Lineage, reading: QueryReading, text: str) -> Lineage:
     """sqlglot's lineage with DataFusion's tables: sqlglot's references (and spans) where
     both read the same table, DataFusion's alone where only it does."""
-    theirs = _tables(reading, text, query_start(text))
-    wanted = {(t.name, t.qualifier) for t in theirs}
+    wanted = {key for key, _ in _names(reading)}
     if {(t.name, t.qualifier) for t in lineage.tables} == wanted:
-        return lineage
+        return lineage  # the common case: nothing to place in the text
     kept = [t for t in lineage.tables if (t.name, t.qualifier) in wanted]
     covered = {(t.name, t.qualifier) for t in kept}
+    theirs = _tables(reading, text, query_start(text))
     tables = sorted([*kept, *(t for t in theirs if (t.name, t.qualifier) not in covered)], key=lambda t: t.span.start)
     return Lineage(tuple(tables), lineage.functions, lineage.ctes)
 
 
-def _tables(reading: QueryReading, text: str, start: Span) -> tuple[TableRef, ...]:
-    tables = []
+def _names(reading: QueryReading):
+    """((name, qualifier), qualifiers) of each table read, system schemas excluded; the
+    qualifier is empty for DataFusion's default catalog and schema."""
     for parts in reading.tables:
         *qualifiers, name = parts
         schema = qualifiers[-1] if qualifiers else ""
@@ -51,8 +52,11 @@ def _tables(reading: QueryReading, text: str, start: Span) -> tuple[TableRef, ..
         if schema in SYSTEM_SCHEMAS:
             continue
         qualified = schema not in DEFAULT_SCHEMAS or catalog not in DEFAULT_CATALOGS
-        tables.append(TableRef(name, _locate(text, name, start), ".".join(qualifiers) if qualified else ""))
-    return tuple(tables)
+        yield (name, ".".join(qualifiers) if qualified else ""), qualifiers
+
+
+def _tables(reading: QueryReading, text: str, start: Span) -> tuple[TableRef, ...]:
+    return tuple(TableRef(name, _locate(text, name, start), qualifier) for (name, qualifier), _ in _names(reading))
 
 
 def notice(path: Path, sqlglot_error: Diagnostic) -> Diagnostic:

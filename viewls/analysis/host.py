@@ -20,7 +20,6 @@ from types import MappingProxyType
 
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
-from viewls.analysis.fidelity import Reading
 from viewls.analysis.view import Definition, analyse_view, complete_view, parse_view
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, function_registry
@@ -41,7 +40,7 @@ class AnalysisHost:
         # Staged: the planning stages after the logical plan wait for ``complete()``, so an
         # editor can publish what logical planning found first. Else they run at once.
         self.staged = staged
-        self._deferred: dict[Path, Reading] = {}
+        self._deferred: set[Path] = set()  # views whose later planning stages wait
         self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
@@ -135,7 +134,7 @@ class AnalysisHost:
     def _forget(self, path: Path) -> None:
         self._unindex(self._parsed.pop(path))
         self._files.pop(path, None)
-        self._deferred.pop(path, None)
+        self._deferred.discard(path)
 
     def _set_extracts(self, extracts: Iterable[ExtractInfo]) -> set[str]:
         """Replace the extracts; return the names whose output changed."""
@@ -187,7 +186,7 @@ class AnalysisHost:
         queued = set(dirty)
         while heap:
             _, path = heapq.heappop(heap)
-            self._deferred.pop(path, None)
+            self._deferred.discard(path)
             analysis = analyse_view(self._parsed[path], env)
             for referrer in self._record(path, analysis):
                 if referrer not in queued:
@@ -211,10 +210,10 @@ class AnalysisHost:
         env = _Env(self)
         while self._deferred:
             for path in sorted(self._deferred, key=self._rank_of):
-                reading = self._deferred.pop(path, None)
-                if reading is None:
+                if path not in self._deferred:
                     continue  # re-analysed since, by a refusal upstream
-                analysis = complete_view(self._files[path], reading, env)
+                self._deferred.discard(path)
+                analysis = complete_view(self._files[path], env)
                 if analysis is not self._files[path]:
                     self._analyse(set(self._record(path, analysis)))
         self._snapshot = None
@@ -263,9 +262,9 @@ class _Env:
 
     __slots__ = ("_host", "planner", "registry")
 
-    def defer(self, path: Path, reading: Reading) -> bool:
+    def defer(self, path: Path) -> bool:
         if self._host.staged:
-            self._host._deferred[path] = reading
+            self._host._deferred.add(path)
         return self._host.staged
 
     def __init__(self, host: AnalysisHost) -> None:

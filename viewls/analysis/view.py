@@ -16,13 +16,13 @@ import pyarrow as pa
 from sqlglot import exp
 
 from viewls.analysis import datafusion_reading
-from viewls.analysis.fidelity import Reading, read_view
+from viewls.analysis.fidelity import read_view
 from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
 from viewls.diagnostics import Code, Diagnostic, Related, error, hint
 from viewls.engine.functions import FunctionRegistry
 from viewls.engine.parser import read_query
-from viewls.engine.planner import Planner, PlanError, quote
+from viewls.engine.planner import Planned, Planner, PlanError, quote
 from viewls.project.metadata import parse_metadata, query_start
 from viewls.sql.canonical import canonicalize, normalize
 from viewls.sql.lineage import TableRef, extract_lineage
@@ -65,7 +65,7 @@ class Environment(Protocol):
     planner: Planner
     registry: FunctionRegistry
 
-    def defer(self, path: Path, reading: Reading) -> bool:
+    def defer(self, path: Path) -> bool:
         """Take the later planning stages of a view to run them apart (the editor publishes
         what logical planning found first); False: run them now."""
 
@@ -129,14 +129,19 @@ def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
         return done(State.ERROR)
     diagnostics.extend(_contract(parsed, schema))
     analysis = _result(parsed, dependencies, required_udfs, State.OK, schema, diagnostics, reading.sql)
-    return analysis if env.defer(parsed.path, reading) else complete_view(analysis, reading, env)
+    return analysis if env.defer(parsed.path) else complete_view(analysis, env, reading.planned)
 
 
-def complete_view(analysis: ViewAnalysis, reading: Reading, env: Environment) -> ViewAnalysis:
+def complete_view(analysis: ViewAnalysis, env: Environment, planned: Planned | None = None) -> ViewAnalysis:
     """Run the stages after logical planning (analyzer, optimizer, physical planner) on a
-    view that planned, so that a view that checks clean also runs."""
+    view that planned, so that a view that checks clean also runs. A deferred view is
+    planned again (``planned`` None) rather than kept planned: a DataFusion plan holds a
+    copy of the session state, tens of kilobytes a view."""
     try:
-        env.planner.complete(reading.planned)
+        if planned is None:
+            env.planner.plan_fully(analysis.sql)
+        else:
+            env.planner.complete(planned)
     except PlanError as failure:
         parsed = analysis.parsed
         diagnostics = list(analysis.diagnostics)
