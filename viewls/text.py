@@ -73,3 +73,11 @@ class LineIndex:
 
 
 _BREAK = re.compile(r"\r\n?|\n")
+
+
+def find_word(text: str, name: str, start: int = 0) -> Span | None:
+    """The first occurrence of ``name`` from ``start`` as a whole word, quoted or not, in
+    any case: where SQL text names something a message or a parser only knows by name."""
+    pattern = re.compile(r'(?<![\w"])("?)' + re.escape(name) + r'\1(?![\w"])', re.IGNORECASE)
+    match = pattern.search(text, start)
+    return Span(match.start(), match.end()) if match else None

@@ -12,20 +12,20 @@ query, the tables it reads are the ones DataFusion's parser resolves.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from viewls.diagnostics import Code, Diagnostic, info
 from viewls.engine.parser import QueryReading
 from viewls.project.metadata import query_start
 from viewls.sql.lineage import DEFAULT_CATALOGS, DEFAULT_SCHEMAS, SYSTEM_SCHEMAS, FunctionRef, Lineage, TableRef
-from viewls.text import Span
+from viewls.text import Span, find_word
 
 
 def lineage_of(reading: QueryReading, text: str) -> Lineage:
     """The lineage of DataFusion's reading, each name placed at its first occurrence."""
     start = query_start(text)
-    functions = [FunctionRef(name, _locate(text, name, start), anonymous=True) for name in reading.functions]
+    functions = [FunctionRef(name, find_word(text, name, start.start) or start, anonymous=True)
+                 for name in reading.functions]
     return Lineage(_tables(reading, text, start), tuple(functions), ())
 
 
@@ -56,7 +56,8 @@ def _names(reading: QueryReading):
 
 
 def _tables(reading: QueryReading, text: str, start: Span) -> tuple[TableRef, ...]:
-    return tuple(TableRef(name, _locate(text, name, start), qualifier) for (name, qualifier), _ in _names(reading))
+    return tuple(TableRef(name, find_word(text, name, start.start) or start, qualifier)
+                 for (name, qualifier), _ in _names(reading))
 
 
 def notice(path: Path, sqlglot_error: Diagnostic) -> Diagnostic:
@@ -64,10 +65,3 @@ def notice(path: Path, sqlglot_error: Diagnostic) -> Diagnostic:
                 f"viewls's SQL reader (sqlglot) cannot read this query ({sqlglot_error.message}), but "
                 "DataFusion can: the view is checked and run exactly as written, with fewer editor "
                 "features (column hover, completion, rename) and fingerprints that follow the text")
-
-
-def _locate(text: str, name: str, start: Span) -> Span:
-    """The first occurrence of ``name`` as a whole word (quoted or not) past the header."""
-    pattern = re.compile(r'(?<![\w"])("?)' + re.escape(name) + r'\1(?![\w"])', re.IGNORECASE)
-    match = pattern.search(text, start.start)
-    return Span(match.start(), match.end()) if match else start

@@ -23,7 +23,7 @@ from viewls.project.metadata import query_start
 from viewls.sql.dialect import DIALECT
 from viewls.sql.spans import close_parens, name_span, node_span, token_span
 from viewls.suggest import did_you_mean
-from viewls.text import LineIndex, Span
+from viewls.text import LineIndex, Span, find_word
 
 MAX_ERRORS = 20
 # Errors about names survive neutralizing another error; errors about types may not.
@@ -146,11 +146,8 @@ def _without_tree(path: Path, text: str, message: str) -> Diagnostic:
         names += [_unquote(q).rpartition(".")[2] for q in re.findall(r'"([^"]+)"', message)]
     text_message = _type_message(message) if code is Code.TYPE_ERROR else _clean(message)
     start = query_start(text)
-    for name in names:
-        found = re.search(r'(?<![\w"])"?' + re.escape(name) + r'"?(?![\w"])', text[start.start:], re.IGNORECASE)
-        if found:
-            return error(path, Span(start.start + found.start(), start.start + found.end()), code, text_message)
-    return error(path, start, code, text_message)
+    span = next((found for name in names if (found := find_word(text, name, start.start))), start)
+    return error(path, span, code, text_message)
 
 
 def _fallback_span(ast: exp.Expression | None) -> Span:
