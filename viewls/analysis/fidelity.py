@@ -84,11 +84,7 @@ def _difference(written: pa.Schema, canonical: pa.Schema | None) -> tuple[str, i
 
 def _item_span(parsed: ParsedView, index: int) -> Span | None:
     """The select item that produces output column ``index`` of the outermost query."""
-    query = parsed.syntax_tree()
-    while isinstance(query, exp.SetOperation):
-        query = query.this
-    if not isinstance(query, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star)
-                                                for e in query.expressions):
+    items = parsed.output_items()
+    if any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star) for e in items):
         return None
-    items = query.expressions
     return node_span(items[index]) if index < len(items) else None

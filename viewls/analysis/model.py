@@ -52,6 +52,14 @@ class ParsedView:
         ast = parse_query(self.path, self.text).ast
         return normalize(ast) if ast is not None else None
 
+    def output_items(self) -> list[exp.Expression]:
+        """The select items of the outermost query (of the first branch of a set operation),
+        which name the view's columns; none for VALUES or an unreadable query."""
+        query = self.syntax_tree()
+        while isinstance(query, exp.SetOperation):
+            query = query.this
+        return query.expressions if isinstance(query, exp.Select) else []
+
 
 @dataclass(frozen=True, slots=True)
 class Output:

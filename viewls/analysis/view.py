@@ -182,10 +182,7 @@ def _duplicate_column(parsed: ParsedView, schema: pa.Schema) -> Diagnostic | Non
     name = next((n for i, n in enumerate(names) if n in names[:i]), None)
     if name is None:
         return None
-    query = parsed.syntax_tree()
-    while isinstance(query, exp.SetOperation):
-        query = query.this
-    items = query.expressions if isinstance(query, exp.Select) else []
+    items = parsed.output_items()
     named = [item for item in items if item.alias_or_name == name and not isinstance(item, exp.Star)]
     stars = [item for item in items if isinstance(item, exp.Star) or isinstance(item.this, exp.Star)]
     culprit = named[1] if len(named) > 1 else (stars[0] if stars else None)
