@@ -108,3 +108,18 @@ def test_dependencies_are_the_tables_datafusion_reads(tmp_path):
     view = analyse(tmp_path, "SELECT * INTO archive FROM t")
     assert view.dependencies == ("t",)
     assert [d.code for d in view.diagnostics if d.is_error] == [Code.PLANNING_ERROR]
+
+
+@pytest.mark.parametrize("sql, plans", [
+    # DataFusion's parser reads the canonical SQL as this very statement: one plan.
+    ("select id, x.s::varchar, date '2024-01-02' + interval '3 days' from t x join t y using (id)", 1),
+    # Canonical SQL lowercases the names, which the parser cannot equate: planned and compared.
+    ("SELECT ID, S FROM T", 2),
+])
+def test_the_canonical_sql_is_planned_only_when_the_parser_cannot_prove_it(tmp_path, monkeypatch, sql, plans):
+    planned = []
+    real = Planner.plan
+    monkeypatch.setattr(Planner, "plan", lambda self, text: planned.append(text) or real(self, text))
+    view = analyse(tmp_path, sql)
+    assert view.sql == view.parsed.canonical.sql
+    assert planned[0] == sql and len(planned) == plans

@@ -8,9 +8,10 @@
 //!   (a PyCapsule named "datafusion_scalar_udf" holding an `FFI_ScalarUDF`), which is what
 //!   `datafusion.udf(obj)` imports;
 //! - `udf_catalog() -> str`: the catalogue as JSON (see README.md);
-//! - `read_sql(sql) -> (statements, is_query, tables, functions)`: what DataFusion's own
-//!   parser reads in `sql` (see `sql.rs`); raises `ValueError` with DataFusion's parser
-//!   error when it cannot parse.
+//! - `read_sql(sql, canonical=None) -> (statements, is_query, tables, functions, same)`:
+//!   what DataFusion's own parser reads in `sql` (see `sql.rs`), and whether `canonical`
+//!   is proven to be the same query; raises `ValueError` with DataFusion's parser error
+//!   when it cannot parse `sql`.
 
 use std::ffi::CString;
 use std::sync::Arc;
@@ -71,12 +72,18 @@ fn udf_catalog() -> String {
 }
 
 /// What DataFusion's parser reads in `sql`: statement count, whether the first statement
-/// is a query, the tables it reads (name parts) and the functions it calls.
+/// is a query, the tables it reads (name parts), the functions it calls, and whether
+/// `canonical` is proven to be the same query.
 #[pyfunction]
-fn read_sql(py: Python<'_>, sql: &str) -> PyResult<(usize, bool, Vec<Vec<String>>, Vec<String>)> {
-    let reading = py.allow_threads(|| crate::sql::read(sql));
+#[pyo3(signature = (sql, canonical=None))]
+fn read_sql(
+    py: Python<'_>,
+    sql: &str,
+    canonical: Option<&str>,
+) -> PyResult<(usize, bool, Vec<Vec<String>>, Vec<String>, bool)> {
+    let reading = py.allow_threads(|| crate::sql::read(sql, canonical));
     let reading = reading.map_err(pyo3::exceptions::PyValueError::new_err)?;
-    Ok((reading.statements, reading.query, reading.tables, reading.functions))
+    Ok((reading.statements, reading.query, reading.tables, reading.functions, reading.same_as_canonical))
 }
 
 #[pymodule]

@@ -1,6 +1,10 @@
 """The fidelity guard: DataFusion plans the text as written; viewls runs its canonical SQL
 only when that SQL is proven to plan to the very same logical plan.
 
+The proof is cheapest when DataFusion's parser reads both texts to the same statement
+(``ParsedView.canonical_as_written``, decided in the native crate): then nothing more is
+planned. Otherwise the canonical SQL is planned too and the two logical plans compared.
+
 The canonical SQL (generated from the sqlglot AST) is what fingerprints and runs are
 built from, but a dialect is never finished: sqlglot may read a construct differently
 from DataFusion, and generation may then drop or rename something. The logical plan of
@@ -48,6 +52,8 @@ def read_view(parsed: ParsedView, planner: Planner) -> Reading:
     written = planner.plan(parsed.text)
     if canonical is None:
         return Reading(written, parsed.text, None)
+    if parsed.canonical_as_written:
+        return Reading(written, canonical.sql, None)
     try:
         candidate = planner.plan(canonical.sql)
     except PlanError:

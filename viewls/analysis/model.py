@@ -42,6 +42,9 @@ class ParsedView:
     lineage: Lineage | None
     canonical: Canonical | None
     diagnostics: tuple[Diagnostic, ...]
+    # DataFusion's parser reads the canonical SQL as the very statement written, so the
+    # two plan alike: the fidelity guard need not plan the canonical SQL to prove it.
+    canonical_as_written: bool = False
 
     @property
     def dependencies(self) -> frozenset[str]:

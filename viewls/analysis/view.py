@@ -36,21 +36,23 @@ def parse_view(path: Path, text: str) -> ParsedView:
     metadata = parse_metadata(path, text)
     query = parse_query(path, text)
     lineage = canonical = None
+    as_written = False
     diagnostics = query.diagnostics
     if query.ast is not None:
         ast = normalize(query.ast)
         lineage = extract_lineage(ast, text)
         canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
-        reading = read_query(text) if not diagnostics else None
+        reading = read_query(text, canonical.sql) if not diagnostics else None
         if reading is not None:
             lineage = datafusion_reading.reconcile(lineage, reading, text)
+            as_written = reading.same_as
     elif diagnostics and diagnostics[0].code is Code.SYNTAX_ERROR:
         reading = read_query(text)  # DataFusion, the arbiter, may read what sqlglot cannot
         if reading is not None:
             lineage = datafusion_reading.lineage_of(reading, text)
             diagnostics = (datafusion_reading.notice(path, diagnostics[0]),)
     return ParsedView(path, path.stem, text, metadata, lineage, canonical,
-                      diagnostics + metadata.diagnostics)
+                      diagnostics + metadata.diagnostics, as_written)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,14 +18,17 @@ class QueryReading:
     tables: tuple[tuple[str, ...], ...]
     # Functions called (scalar, aggregate, window and table functions).
     functions: tuple[str, ...]
+    # The SQL given to compare with parses to the same statement, up to spellings
+    # DataFusion's SQL planner reads alike: it plans exactly as the text does.
+    same_as: bool = False
 
 
-def read_query(text: str) -> QueryReading | None:
+def read_query(text: str, compare_with: str | None = None) -> QueryReading | None:
     """What DataFusion reads in ``text``; None unless it parses as exactly one query."""
     try:
-        statements, is_query, tables, functions = module().read_sql(text)
+        statements, is_query, tables, functions, same = module().read_sql(text, compare_with)
     except ValueError:  # DataFusion's parser refuses the text
         return None
     if statements != 1 or not is_query:
         return None
-    return QueryReading(tuple(tuple(t) for t in tables), tuple(functions))
+    return QueryReading(tuple(tuple(t) for t in tables), tuple(functions), same)
