@@ -185,6 +185,9 @@ def test_graph_json(graph):
     order = graph["order"]
     assert sorted(order) == sorted(name for name, kind in kinds.items() if kind == "view")
     assert graph["cycles"] == [] and all(node["ok"] for node in graph["nodes"])
+    paths = {node["name"]: node["path"] for node in graph["nodes"]}
+    assert paths["top_customers"] == "views/top_customers.sql" and paths["orders"] == "viewls.toml"
+    assert Path(graph["root"]) == SHOP.resolve()
     assert graph["edges"]
     for edge in graph["edges"]:
         assert kinds[edge["to"]] == "view"

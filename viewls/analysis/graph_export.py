@@ -33,6 +33,11 @@ def _nodes(snapshot: Snapshot, selected: set[str] | None) -> list[tuple[str, str
     return found
 
 
+def _defined_in(snapshot: Snapshot, name: str) -> str:
+    path = snapshot.views[name].parsed.path if name in snapshot.views else snapshot.config.config_path
+    return path.relative_to(snapshot.root).as_posix()
+
+
 def _edges(snapshot: Snapshot, selected: set[str] | None) -> list[tuple[str, str]]:
     return [(a, b) for a, b in snapshot.graph.edges()
             if selected is None or (a in selected and b in selected)]
@@ -64,9 +69,13 @@ def to_mermaid(snapshot: Snapshot, selected: set[str] | None = None) -> str:
 
 
 def to_json(snapshot: Snapshot, selected: set[str] | None = None) -> dict:
+    """Nodes carry the file that defines them (a view's file, an extract's viewls.toml),
+    relative to ``root``, so an editor can open it."""
     return {
+        "root": str(snapshot.root),
         "nodes": [{"name": name, "kind": "extract" if kind == "extract" else "view",
-                   "ok": kind != "broken"} for name, kind in _nodes(snapshot, selected)],
+                   "ok": kind != "broken", "path": _defined_in(snapshot, name)}
+                  for name, kind in _nodes(snapshot, selected)],
         "edges": [{"from": a, "to": b} for a, b in _edges(snapshot, selected)],
         "order": [n for n in snapshot.build_order() if selected is None or n in selected],
         "cycles": sorted(snapshot.graph.cyclic),

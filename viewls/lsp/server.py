@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from viewls import __version__
 from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
+from viewls.lsp import status
 from viewls.lsp.convert import UTF16, Document, path_of
 from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
@@ -45,6 +46,7 @@ class ViewlsServer(LanguageServer):
         # Set while initializing for clients that pull diagnostics (see pull_diagnostics).
         self.pull_diagnostics = False
         self._reported: set[tuple[str, str]] = set()
+        self._states: dict[Project, str] = {}  # the last viewls/status state sent
 
     # --- projects ---------------------------------------------------------------------
 
@@ -87,12 +89,14 @@ class ViewlsServer(LanguageServer):
             path = Path(document.path).resolve() if document.path else None
             if path is not None and project.owns(path):
                 project.open[path] = (document.version, document.source)
+        self.report_status(project, status.LOADING)
         try:
             snapshot = await loop.run_in_executor(self._worker, project.load)
         except Exception as failure:  # a broken project must not take the server down
             log.exception("loading %s failed", project.root)
-            self.window_show_message(types.ShowMessageParams(
-                type=types.MessageType.Error, message=f"viewls could not load {project.root}: {failure}"))
+            message = f"viewls could not load {project.root}: {failure}"
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+            self.report_status(project, status.FAILED, message)
             return
         finally:
             future = self._loaded.get(project)
@@ -154,6 +158,7 @@ class ViewlsServer(LanguageServer):
         loop = asyncio.get_running_loop()
         await self._loaded.get(project, _done())
         while self._pending.get(project):
+            self.report_status(project, status.ANALYSING)
             changes = self._pending.pop(project)
             try:
                 snapshot = await loop.run_in_executor(self._worker, project.apply, changes)
@@ -170,11 +175,13 @@ class ViewlsServer(LanguageServer):
                 continue
             if not self._pending.get(project):
                 publish_changed(self, project, snapshot)
+        self._report_if_idle(project)
 
     async def run_job(self, project: Project, job) -> None:
         """Run ``job`` (a Project method returning a snapshot) on the worker, publish, then
         run the later planning stages it left and publish again."""
         await self._loaded.get(project, _done())
+        self.report_status(project, status.ANALYSING)
         for step in (job, project.complete):
             running = asyncio.get_running_loop().run_in_executor(self._worker, step)
             self._jobs.setdefault(project, set()).add(running)
@@ -182,11 +189,27 @@ class ViewlsServer(LanguageServer):
                 snapshot = await running
             except Exception as failure:
                 self.report_server_error(failure, f"reloading {project.root}")
-                return
+                break
             finally:
                 self._jobs[project].discard(running)
             if not self._pending.get(project):
                 publish_changed(self, project, snapshot)
+        self._report_if_idle(project)
+
+    def report_status(self, project: Project, state: str, message: str | None = None) -> None:
+        """Tell a client that asked for it what the project's analysis is doing, when that changed."""
+        if self._states.get(project) != state or state == status.READY:
+            self._states[project] = state
+            status.report(self, project, state, message)
+
+    def _report_if_idle(self, project: Project) -> None:
+        """Ready, with the counts just published, unless more analysis of the project is under way."""
+        current = asyncio.current_task()
+        scheduled = self._scheduled.get(project)
+        busy = self._pending.get(project) or any(not job.done() for job in self._jobs.get(project, ())) \
+            or (scheduled is not None and scheduled is not current and not scheduled.done())
+        if not busy:
+            self.report_status(project, status.READY)
 
     def report_server_error(self, error: Exception, source) -> None:
         """A failing handler is a bug: log it with its traceback and tell the user once per
