@@ -35,8 +35,12 @@ if ! "$TOOLS/bin/maturin" --version >/dev/null 2>&1; then
 fi
 "$TOOLS/bin/maturin" --version
 
-step "maturin build --release (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-(cd "$REPO" && "$TOOLS/bin/maturin" build --release --interpreter "$PYTHON" --out "$WORK/dist")
+# PyO3 rebuilds itself and the crate whenever the interpreter path changes, so build with
+# the real base interpreter: the path pip's editable and pre-commit builds use too when
+# pyproject.toml sets `[tool.maturin] use-base-python = true`.
+BASE_PYTHON=$("$PYTHON" -c 'import os, sys; print(os.path.realpath(sys._base_executable))')
+step "maturin build --release (CARGO_TARGET_DIR=$CARGO_TARGET_DIR, interpreter $BASE_PYTHON)"
+(cd "$REPO" && "$TOOLS/bin/maturin" build --release --interpreter "$BASE_PYTHON" --out "$WORK/dist")
 wheels=("$WORK"/dist/viewls-*.whl)
 [ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected exactly one wheel in $WORK/dist"
 WHEEL=${wheels[0]}
