@@ -1,0 +1,291 @@
+-- viewls for Neovim: starts `viewls serve` for SQL buffers of viewls projects (one
+-- client per project root) and adds commands for the server's materialize, preview
+-- and graph commands. Works on Neovim 0.7 (vim.lsp.start_client) and 0.8+ (vim.lsp.start).
+local project = require("viewls.project")
+
+local M = {}
+
+M.defaults = {
+  cmd = { "viewls", "serve" },
+  filetypes = { "sql" },
+  root_markers = { "viewls.toml" },
+  settings = {},
+  init_options = nil,
+  on_attach = nil,
+  capabilities = nil,
+  autostart = true,
+  -- Attach only to files matching the project's `[project] views` globs; false: any
+  -- file of a filetype above inside a project root.
+  only_view_files = true,
+  preview = { limit = 20 },
+  -- "mermaid" or "dot"; with graphviz's `dot` on PATH the graph is also rendered to
+  -- an image of `image_format` (false: never).
+  graph = { format = "mermaid", image_format = "svg" },
+  -- vim.notify the begin and end of materializations and analysis failures.
+  notify_progress = true,
+}
+
+M.config = vim.deepcopy(M.defaults)
+
+-- Latest `viewls/status` params per project root (a path), for statuslines.
+M.statuses = {}
+
+local legacy_clients = {} -- root -> client id, where vim.lsp.start is missing (0.7)
+
+local function notify(message, level)
+  vim.notify("viewls: " .. message, level or vim.log.levels.INFO)
+end
+M.notify = notify
+
+--- Every running viewls client, or those attached to `bufnr`.
+function M.clients(bufnr)
+  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  local found = {}
+  for _, client in ipairs(all) do
+    if client.name == "viewls" and (bufnr == nil or vim.lsp.buf_is_attached(bufnr, client.id)) then
+      found[#found + 1] = client
+    end
+  end
+  return found
+end
+
+--- Send a request through one client. Neovim 0.11 made `request` a method
+--- (client:request); before, it is a plain function field.
+function M.request(client, method, params, handler, bufnr)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+function M.request_sync(client, method, params, timeout, bufnr)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:request_sync(method, params, timeout, bufnr)
+  end
+  return client.request_sync(method, params, timeout, bufnr)
+end
+
+local function root_uri(params)
+  return params.root and vim.uri_to_fname(params.root) or nil
+end
+
+local function on_status(_, params)
+  local root = root_uri(params)
+  if root then
+    local previous = M.statuses[root]
+    M.statuses[root] = params
+    if params.state == "failed" and M.config.notify_progress
+      and not (previous and previous.state == "failed" and previous.message == params.message) then
+      notify(params.name .. " could not be analysed: " .. (params.message or "see :ViewlsInfo"), vim.log.levels.ERROR)
+    end
+  end
+  vim.api.nvim_exec_autocmds("User", { pattern = "ViewlsStatus", modeline = false })
+end
+
+-- $/progress from the server's materialize runs: begin and end as notifications,
+-- then on to Neovim's own handler (which feeds its progress UI).
+local viewls_tokens = {}
+local function on_progress(err, result, ctx, config)
+  local value = result and result.value
+  if M.config.notify_progress and value then
+    if value.kind == "begin" and (value.title or ""):match("^viewls") then
+      viewls_tokens[result.token] = true
+      notify(value.title:gsub("^viewls: ", "") .. (value.message and (": " .. value.message) or ""))
+    elseif value.kind == "end" and viewls_tokens[result.token] then
+      viewls_tokens[result.token] = nil
+      -- The command's summary is notified on completion; an end message here is the
+      -- run stopping early (cancelled or failed) only when it says so.
+      if value.message and value.message:match("^cancel") then
+        notify("materialize " .. value.message, vim.log.levels.WARN)
+      end
+    end
+  end
+  local default = vim.lsp.handlers["$/progress"]
+  if default then
+    return default(err, result, ctx, config)
+  end
+end
+
+local function capabilities()
+  local base = M.config.capabilities or vim.lsp.protocol.make_client_capabilities()
+  base = vim.deepcopy(base)
+  base.experimental = vim.tbl_extend("force", base.experimental or {}, { viewlsStatus = true })
+  base.window = vim.tbl_extend("force", base.window or {}, { workDoneProgress = true })
+  return base
+end
+
+--- The client configuration for the project at `root`.
+function M.client_config(root)
+  local config = M.config
+  return {
+    name = "viewls",
+    cmd = config.cmd,
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ":t") } },
+    capabilities = capabilities(),
+    settings = config.settings,
+    init_options = config.init_options,
+    handlers = { ["viewls/status"] = on_status, ["$/progress"] = on_progress },
+    on_attach = config.on_attach,
+    on_exit = function(code, signal)
+      legacy_clients[root] = nil
+      if code ~= 0 and signal ~= 15 then
+        notify(("server for %s exited with code %d (signal %d); :ViewlsInfo shows the log"):format(root, code, signal),
+          vim.log.levels.WARN)
+      end
+    end,
+  }
+end
+
+--- The project root `bufnr` belongs to as a view file, or nil.
+function M.buffer_root(bufnr)
+  if vim.api.nvim_buf_get_option(bufnr, "buftype") ~= "" then
+    return nil
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == "" or name:match("^%a[%w+.-]*://") then
+    return nil
+  end
+  if M.config.only_view_files then
+    return project.view_root(name, M.config.root_markers)
+  end
+  return project.find_root(name, M.config.root_markers)
+end
+
+local function check_cmd()
+  local executable = M.config.cmd[1]
+  if vim.fn.executable(executable) ~= 1 then
+    notify(("cannot start the server: %q is not executable. Install viewls (pip install viewls) or set "
+      .. "`cmd` in require('viewls').setup{}, e.g. cmd = { '/path/to/.venv/bin/viewls', 'serve' }"):format(executable),
+      vim.log.levels.ERROR)
+    return false
+  end
+  return true
+end
+
+--- Start (or reuse) the client of the buffer's project and attach it. Returns the
+--- client id, or nil when the buffer is not a view of a project.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local root = M.buffer_root(bufnr)
+  if not root or not check_cmd() then
+    return nil
+  end
+  if vim.lsp.start then
+    -- Reuses the running client with the same name and root_dir.
+    return vim.lsp.start(M.client_config(root), { bufnr = bufnr })
+  end
+  local id = legacy_clients[root]
+  if not id or not vim.lsp.get_client_by_id(id) then
+    id = vim.lsp.start_client(M.client_config(root))
+    if not id then
+      notify("could not start " .. table.concat(M.config.cmd, " "), vim.log.levels.ERROR)
+      return nil
+    end
+    legacy_clients[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+  return id
+end
+
+--- Stop every viewls client and start them again for the buffers they served.
+function M.restart()
+  local buffers, ids = {}, {}
+  for _, client in ipairs(M.clients()) do
+    ids[#ids + 1] = client.id
+    for bufnr in pairs(client.attached_buffers or {}) do
+      buffers[#buffers + 1] = bufnr
+    end
+  end
+  if #ids == 0 then
+    buffers = { vim.api.nvim_get_current_buf() }
+  end
+  vim.lsp.stop_client(ids)
+  local function stopped()
+    for _, id in ipairs(ids) do
+      if vim.lsp.get_client_by_id(id) then
+        return false
+      end
+    end
+    return true
+  end
+  local tries = 0
+  local function again()
+    tries = tries + 1
+    if not stopped() and tries < 50 then
+      return vim.defer_fn(again, 100)
+    end
+    legacy_clients = {}
+    for _, bufnr in ipairs(buffers) do
+      if vim.api.nvim_buf_is_loaded(bufnr) then
+        M.attach(bufnr)
+      end
+    end
+    notify("restarted")
+  end
+  again()
+end
+
+--- A short status for statuslines: "viewls: shop ready, 1 error".
+function M.status(bufnr)
+  local root = M.buffer_root(bufnr or vim.api.nvim_get_current_buf())
+  local status = root and M.statuses[root]
+  if not status then
+    return ""
+  end
+  local text = ("viewls: %s %s"):format(status.name, status.state)
+  if status.state == "ready" and (status.errors > 0 or status.warnings > 0) then
+    text = text .. (", %d error%s, %d warning%s"):format(status.errors, status.errors == 1 and "" or "s",
+      status.warnings, status.warnings == 1 and "" or "s")
+  end
+  return text
+end
+
+local function validate(options)
+  vim.validate({
+    cmd = { options.cmd, "table" },
+    filetypes = { options.filetypes, "table" },
+    root_markers = { options.root_markers, "table" },
+    settings = { options.settings, "table" },
+    on_attach = { options.on_attach, "function", true },
+    capabilities = { options.capabilities, "table", true },
+    autostart = { options.autostart, "boolean" },
+    ["preview.limit"] = { options.preview.limit, "number" },
+    ["graph.format"] = { options.graph.format, function(f) return f == "mermaid" or f == "dot" end, '"mermaid" or "dot"' },
+  })
+  if #options.cmd == 0 then
+    error("viewls: `cmd` must name the server executable, e.g. { 'viewls', 'serve' }")
+  end
+end
+
+function M.setup(options)
+  local merged = vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), options or {})
+  -- Lists replace the defaults instead of merging index by index.
+  for _, key in ipairs({ "cmd", "filetypes", "root_markers" }) do
+    if options and options[key] then
+      merged[key] = options[key]
+    end
+  end
+  validate(merged)
+  M.config = merged
+  require("viewls.commands").create()
+  local group = vim.api.nvim_create_augroup("viewls", { clear = true })
+  if M.config.autostart then
+    vim.api.nvim_create_autocmd("FileType", {
+      group = group,
+      pattern = M.config.filetypes,
+      callback = function(args)
+        M.attach(args.buf)
+      end,
+    })
+    -- Buffers opened before setup() ran (e.g. lazy-loading on the sql filetype).
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr)
+        and vim.tbl_contains(M.config.filetypes, vim.api.nvim_buf_get_option(bufnr, "filetype")) then
+        M.attach(bufnr)
+      end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,213 @@
+-- End-to-end test of the viewls plugin in a real, headless Neovim against the real
+-- server. Run by test/run.sh:
+--   VIEWLS_TEST_PROJECT=<copy of examples/shop> VIEWLS_TEST_SERVER=<viewls executable> \
+--   nvim --headless --clean -u NONE --cmd "set rtp^=<editors/nvim>" -c "luafile test/e2e.lua"
+-- Neovim always quits: with `cquit 0` when every check passed, `cquit 1` otherwise.
+local project = assert(os.getenv("VIEWLS_TEST_PROJECT"), "set VIEWLS_TEST_PROJECT")
+local server = assert(os.getenv("VIEWLS_TEST_SERVER"), "set VIEWLS_TEST_SERVER")
+local TIMEOUT = 30000
+
+local failures, notes = {}, {}
+local function say(text)
+  io.stdout:write(text .. "\n")
+end
+local function check(ok, what, detail)
+  say(("%s %s%s"):format(ok and "  ok  " or "  FAIL", what, (not ok and detail) and (": " .. detail) or ""))
+  if not ok then
+    failures[#failures + 1] = what
+  end
+  return ok
+end
+local function wait(condition, what)
+  local ok = vim.wait(TIMEOUT, condition, 50)
+  if not ok then
+    check(false, what, "timed out after " .. TIMEOUT .. " ms")
+  end
+  return ok
+end
+local function write(path, lines)
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ":h"), "p")
+  vim.fn.writefile(lines, path)
+end
+local function find_buffer(name)
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(bufnr) == name then
+      return bufnr
+    end
+  end
+end
+local function lines_of(bufnr)
+  return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+end
+local function contains(lines, needle)
+  return table.concat(lines, "\n"):find(needle, 1, true) ~= nil
+end
+
+local function run()
+  -- Record notifications: the commands report through vim.notify.
+  vim.notify = function(message, level)
+    notes[#notes + 1] = message
+    say("  notify[" .. tostring(level) .. "] " .. message:gsub("\n", "\n    "))
+  end
+
+  -- A seeded error (line 4, column 5: 0-based 3, 4), a SQL file outside the view globs,
+  -- and one outside any project.
+  write(project .. "/views/bad_names.sql", { "-- a seeded error", "select", "    user_id,", "    nmae", "from users_clean" })
+  write(project .. "/scratch.sql", { "select 1" })
+  local outside = vim.fn.tempname() .. "/loose.sql"
+  write(outside, { "select 1" })
+
+  vim.cmd("filetype on")
+  local viewls = require("viewls")
+  viewls.setup({ cmd = { server, "serve" }, preview = { limit = 5 } })
+
+  say("attach")
+  vim.cmd("edit " .. vim.fn.fnameescape(project .. "/views/bad_names.sql"))
+  local bad = vim.api.nvim_get_current_buf()
+  check(vim.bo.filetype == "sql", "filetype detection says sql", vim.bo.filetype)
+  if not wait(function() return #viewls.clients(bad) == 1 end, "client attached to a view") then
+    return
+  end
+  local client = viewls.clients(bad)[1]
+  check(client.config.root_dir == project, "client root is the project", client.config.root_dir)
+  check(wait(function() return (viewls.statuses[project] or {}).state == "ready" end, "viewls/status ready"),
+    "status notification reaches ready")
+  check(viewls.status(bad):find("ready", 1, true) ~= nil, "status() for statuslines", viewls.status(bad))
+
+  say("diagnostics")
+  wait(function() return #vim.diagnostic.get(bad) > 0 end, "diagnostics published")
+  local found = vim.diagnostic.get(bad)
+  local first = found[1] or {}
+  check(#found == 1, "one diagnostic in the broken view", vim.inspect(found))
+  check(first.code == "unknown-column", "its code is unknown-column", tostring(first.code))
+  check(first.lnum == 3 and first.col == 4, "at line 3, column 4 (0-based)", ("%s:%s"):format(first.lnum, first.col))
+  check((first.message or ""):find("nmae", 1, true) ~= nil, "message names the column", first.message)
+
+  say("hover")
+  local hover = vim.lsp.buf_request_sync(bad, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(bad) }, position = { line = 4, character = 8 } }, TIMEOUT)
+  local contents = ""
+  for _, response in pairs(hover or {}) do
+    local value = response.result and response.result.contents
+    contents = contents .. (type(value) == "table" and (value.value or vim.inspect(value)) or tostring(value))
+  end
+  check(contents:find("users_clean", 1, true) and contents:find("signup_date", 1, true)
+    and contents:find("marketing_opt_in", 1, true), "hover on users_clean shows its derived schema", contents)
+
+  say("definition")
+  -- On `user_id` (line 3): the column is defined in users_clean.sql's select list.
+  vim.api.nvim_win_set_cursor(0, { 3, 6 })
+  vim.lsp.buf.definition()
+  local target = project .. "/views/users_clean.sql"
+  if wait(function() return vim.api.nvim_buf_get_name(0) == target end, "go-to-definition opens users_clean.sql") then
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    local line = vim.api.nvim_buf_get_lines(0, cursor[1] - 1, cursor[1], false)[1]
+    check(cursor[1] == 5 and cursor[2] == 4, "jumps to the column in its select list (line 5, column 4)",
+      ("line %d, column %d: %q"):format(cursor[1], cursor[2], line))
+  end
+
+  say("root detection")
+  local users = vim.api.nvim_get_current_buf()
+  wait(function() return #viewls.clients(users) == 1 end, "the jumped-to view is attached")
+  check(viewls.clients(users)[1] and viewls.clients(users)[1].id == client.id, "one client per project root")
+  vim.cmd("edit " .. vim.fn.fnameescape(project .. "/scratch.sql"))
+  local scratch = vim.api.nvim_get_current_buf()
+  vim.cmd("edit " .. vim.fn.fnameescape(outside))
+  local loose = vim.api.nvim_get_current_buf()
+  vim.wait(500)
+  check(#viewls.clients(scratch) == 0, "not attached to a SQL file outside the view globs")
+  check(#viewls.clients(loose) == 0, "not attached to a SQL file outside any project")
+  check(#viewls.clients() == 1, "still one client")
+  vim.cmd("buffer " .. users)
+
+  say("materialize")
+  local parquet = project .. "/target/users_clean.parquet"
+  vim.fn.delete(parquet)
+  vim.cmd("ViewlsMaterialize")
+  if wait(function() return vim.loop.fs_stat(parquet) ~= nil end, ":ViewlsMaterialize writes target/users_clean.parquet") then
+    check(wait(function() return contains(notes, "materialized: 1 built") end, "summary notified"),
+      "the summary is notified", table.concat(notes, " | "))
+  end
+  vim.cmd("ViewlsMaterialize customer_orders")
+  wait(function() return vim.loop.fs_stat(project .. "/target/customer_orders.parquet") ~= nil end,
+    ":ViewlsMaterialize customer_orders writes its Parquet file")
+
+  say("preview")
+  vim.cmd("ViewlsPreview customer_orders")
+  local preview
+  if wait(function()
+    preview = find_buffer("viewls://preview/customer_orders")
+    return preview ~= nil
+  end, ":ViewlsPreview opens a preview buffer") then
+    local shown = lines_of(preview)
+    check(#shown == 3 + 5, "names, types, rule and 5 rows (the configured limit)", vim.inspect(shown))
+    check(shown[1]:find("user_id", 1, true) and shown[1]:find("previous_order_date", 1, true), "column names", shown[1])
+    check((shown[2] or ""):find("int64", 1, true) and (shown[2] or ""):find("date32", 1, true), "column types", shown[2])
+    check((shown[4] or ""):find("NULL", 1, true), "NULLs are visible (the first order has no previous one)", shown[4])
+    local bars = {}
+    for _, line in ipairs(shown) do
+      local bar = line:find("│", 1, true) or line:find("┼", 1, true)
+      bars[#bars + 1] = bar and vim.fn.strdisplaywidth(line:sub(1, bar - 1)) or -1
+    end
+    check(#bars > 0 and vim.tbl_count(vim.tbl_filter(function(w) return w ~= bars[1] end, bars)) == 0,
+      "columns are aligned", vim.inspect(bars))
+    check(vim.api.nvim_get_current_buf() == preview and vim.bo.buftype == "nofile", "a scratch buffer in a window")
+  end
+
+  say("graph")
+  vim.cmd("buffer " .. users)
+  vim.cmd("ViewlsGraph")
+  local graph
+  if wait(function()
+    graph = find_buffer("viewls://graph/users_clean")
+    return graph ~= nil
+  end, ":ViewlsGraph opens a graph buffer") then
+    local text = table.concat(lines_of(graph), "\n")
+    check(text:find("flowchart", 1, true) ~= nil and text:find("users_clean", 1, true) ~= nil
+      and text:find("customer_keys", 1, true) ~= nil, "the buffer holds the Mermaid text of the neighbourhood", text)
+    check(vim.api.nvim_buf_get_option(graph, "filetype") == "mermaid", "filetype mermaid")
+    if vim.fn.executable("dot") == 1 then
+      local image
+      wait(function()
+        local ok, value = pcall(vim.api.nvim_buf_get_var, graph, "viewls_graph_image")
+        image = ok and value or nil
+        return image ~= nil
+      end, "graphviz renders the graph")
+      check(image and contains(vim.fn.readfile(image), "<svg"), "an SVG image is written", tostring(image))
+      check(contains(notes, "graph image: "), "its path is notified")
+    else
+      check(false, "graphviz `dot` is installed for this test (run.sh installs it)")
+    end
+  end
+  vim.cmd("ViewlsGraph!")
+  wait(function() return find_buffer("viewls://graph/project") ~= nil end, ":ViewlsGraph! shows the whole project")
+  if find_buffer("viewls://graph/project") then
+    check(contains(lines_of(find_buffer("viewls://graph/project")), "unsold_products"), "whole graph has every view")
+  end
+
+  say("errors")
+  local before = #notes
+  vim.cmd("ViewlsPreview no_such_view")
+  wait(function() return #notes > before end, "an unknown view is reported")
+  check(contains({ notes[#notes] or "" }, "no view named"), "with the server's message", notes[#notes])
+
+  say("restart")
+  vim.cmd("buffer " .. bad)
+  vim.cmd("ViewlsRestart")
+  wait(function()
+    local now = viewls.clients(bad)[1]
+    return now ~= nil and now.id ~= client.id
+  end, ":ViewlsRestart starts a new client for the buffer")
+  wait(function() return #vim.diagnostic.get(bad) == 1 end, "the new client publishes diagnostics")
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  check(false, "the test ran to the end", err)
+end
+say(#failures == 0 and ("PASS (Neovim %s)"):format(tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch))
+  or ("FAILED: %d check(s): %s"):format(#failures, table.concat(failures, "; ")))
+for _, c in ipairs(require("viewls").clients()) do
+  vim.lsp.stop_client(c.id, true)
+end
+vim.cmd("cquit " .. (#failures == 0 and 0 or 1))
