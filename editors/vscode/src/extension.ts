@@ -1,0 +1,101 @@
+// Entry point: wires the server, the panels and the commands together.
+//
+// Command ids: the server registers viewls.showGraph / viewls.preview / viewls.materialize (its
+// code lenses carry them); the client's own commands have different ids, and the lens commands
+// are intercepted in the client's executeCommand middleware so that clicking a lens opens the
+// graph or preview panel, or runs a materialization with a progress notification.
+import * as vscode from "vscode";
+import { activeViewTarget, GraphPanel, GraphTarget, SHOW_GRAPH } from "./graphPanel";
+import { MATERIALIZE, Materializer } from "./materialize";
+import { PREVIEW, PreviewPanel, PreviewTarget } from "./previewPanel";
+import { Project, projectOf, someViewFile } from "./projects";
+import { Server } from "./server";
+
+let server: Server | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const argumentOf = (args: unknown[]): Record<string, unknown> =>
+    typeof args[0] === "object" && args[0] !== null ? args[0] as Record<string, unknown> : {};
+
+  const started = new Server({
+    executeCommand: async (command, args, next) => {
+      // The lenses' commands, shown instead of returned (a lens has nowhere to put a result).
+      if (command === SHOW_GRAPH) return graph.show(argumentOf(args) as GraphTarget);
+      if (command === PREVIEW) return preview.show(argumentOf(args) as PreviewTarget);
+      if (command === MATERIALIZE) return materializer.run(argumentOf(args));
+      return next(command, args);
+    },
+    progressCreated: (client, token) => materializer.progressCreated(client, token),
+  });
+  server = started;
+  // The hooks above run only once the server is up, after these exist.
+  const materializer = new Materializer(started);
+  const graph = new GraphPanel(started);
+  const preview = new PreviewPanel(started);
+  context.subscriptions.push(started, materializer, graph, preview);
+
+  const register = (id: string, run: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  register("viewls.showLog", () => started.log.show());
+  register("viewls.restartServer", () => started.restart());
+  register("viewls.showGraphView", async () => {
+    const target = activeViewTarget();
+    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to see its dependency graph.");
+    await graph.show(target);
+  });
+  register("viewls.showGraphProject", async () => {
+    const uri = await projectUri(started);
+    if (uri !== null) await graph.show({ uri, view: null });
+  });
+  register("viewls.previewView", async () => {
+    const target = activeViewTarget();
+    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to preview it.");
+    await preview.show({ uri: target.uri });
+  });
+  register("viewls.materializeView", async () => {
+    const target = activeViewTarget();
+    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to materialize it.");
+    await materializer.run({ uri: target.uri });
+  });
+  register("viewls.materializeAll", async () => {
+    const uri = await projectUri(started);
+    if (uri !== null) await materializer.run({ uri, all: true });
+  });
+
+  // Restart when the set of projects or their view globs change; other edits of viewls.toml
+  // reach the server through its own file watchers.
+  const watcher = vscode.workspace.createFileSystemWatcher("**/viewls.toml");
+  let timer: NodeJS.Timeout | undefined;
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void started.projectsChanged(), 500);
+  };
+  context.subscriptions.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed),
+    vscode.workspace.onDidChangeWorkspaceFolders(changed), { dispose: () => clearTimeout(timer) },
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("viewls.server")) void started.restart();
+    }));
+  void vscode.commands.executeCommand("setContext", "viewls.active", true);
+  await started.start();
+}
+
+/** A view file naming the project to act on: the active editor's, the only project's, or the
+ * one the user picks. undefined lets the server choose (one project); null means cancelled. */
+async function projectUri(server: Server): Promise<string | undefined | null> {
+  const editor = vscode.window.activeTextEditor;
+  const projects = server.projects;
+  if (editor && projectOf(projects, editor.document.uri) && editor.document.languageId === "sql") return editor.document.uri.toString();
+  if (projects.length <= 1) return undefined;
+  const picked = await vscode.window.showQuickPick(projects.map((p): vscode.QuickPickItem & { project: Project } =>
+    ({ label: p.name, description: vscode.workspace.asRelativePath(p.dir), project: p })), { placeHolder: "viewls project" });
+  if (!picked) return null;
+  const file = await someViewFile(picked.project);
+  if (!file) {
+    void vscode.window.showErrorMessage(`viewls: ${picked.label} has no view files.`);
+    return null;
+  }
+  return file.toString();
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+}

@@ -1,0 +1,127 @@
+// viewls.materialize with a cancellable progress notification and a summary at the end.
+import * as vscode from "vscode";
+import { LanguageClient, ProgressToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageclient/node";
+import { runSummary, unsavedFiles } from "./messages";
+import { Server } from "./server";
+
+export const MATERIALIZE = "viewls.materialize";
+
+interface Run {
+  progress: vscode.Progress<{ message?: string; increment?: number }>;
+  /** Server-created tokens this run reports through (cancelled with it). */
+  tokens: { client: LanguageClient; token: ProgressToken }[];
+  percentage: number;
+}
+
+export class Materializer implements vscode.Disposable {
+  private current: Run | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly server: Server) {}
+
+  /** `window/workDoneProgress/create`: the server's progress for the run under way. */
+  progressCreated(client: LanguageClient, token: ProgressToken): void {
+    const run = this.current;
+    if (!run) {
+      // Nothing of ours is running (another client feature asked): show it plainly.
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "viewls" }, (progress) =>
+        new Promise<void>((resolve) => {
+          const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
+            if (value.kind === "end") {
+              listener.dispose();
+              resolve();
+            } else if (value.message) progress.report({ message: value.message });
+          });
+        }));
+      return;
+    }
+    run.tokens.push({ client, token });
+    const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (value.kind === "end") {
+        listener.dispose();
+        return;
+      }
+      const increment = value.percentage !== undefined ? Math.max(0, value.percentage - run.percentage) : undefined;
+      if (value.percentage !== undefined) run.percentage = Math.max(run.percentage, value.percentage);
+      run.progress.report({ message: value.message, increment });
+    });
+    this.disposables.push(listener);
+  }
+
+  /** Runs `argument` ({uri, views} or {uri?, all}) and tells how it went. */
+  async run(argument: { uri?: string; views?: string[]; all?: boolean; changed?: boolean }): Promise<void> {
+    if (this.current) {
+      void vscode.window.showInformationMessage("viewls: a materialization is already running.");
+      return;
+    }
+    const what = argument.all ? "all views" : argument.views?.length ? argument.views.join(", ") : "the view";
+    let result: unknown;
+    let cancelled = false;
+    try {
+      result = await vscode.window.withProgress({
+        location: vscode.ProgressLocation.Notification, title: `viewls: materializing ${what}`, cancellable: true,
+      }, async (progress, cancel) => {
+        const run: Run = { progress, tokens: [], percentage: 0 };
+        this.current = run;
+        // Cancelling the server's progress lets the run stop at its next batch and still
+        // answer with a summary; without a progress yet, the request itself is cancelled.
+        const requestCancel = new vscode.CancellationTokenSource();
+        const onCancel = cancel.onCancellationRequested(() => {
+          cancelled = true;
+          if (run.tokens.length === 0) requestCancel.cancel();
+          for (const { client, token } of run.tokens) {
+            void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+          }
+        });
+        try {
+          return await this.server.request(MATERIALIZE, argument, requestCancel.token);
+        } finally {
+          onCancel.dispose();
+          requestCancel.dispose();
+          this.current = undefined;
+        }
+      });
+    } catch (error) {
+      if (cancelled || error instanceof vscode.CancellationError) {
+        void vscode.window.showInformationMessage("viewls: materialization cancelled.");
+        return;
+      }
+      await this.failed(error, argument);
+      return;
+    }
+    const summary = runSummary(result);
+    for (const line of summary.details) this.server.log.info(line);
+    if (summary.failed) {
+      const choice = await vscode.window.showErrorMessage(`viewls: ${summary.text}`, "Show Log");
+      if (choice === "Show Log") this.server.log.show(true);
+    } else {
+      void vscode.window.showInformationMessage(`viewls: ${summary.text}`);
+    }
+  }
+
+  private async failed(error: unknown, argument: Parameters<Materializer["run"]>[0]): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.server.log.error(`materialize failed: ${message}`);
+    const unsaved = unsavedFiles(message);
+    if (unsaved) {
+      const choice = await vscode.window.showWarningMessage(`viewls: ${message}`, "Save and Materialize");
+      if (choice === "Save and Materialize" && await saveDirty(unsaved)) await this.run(argument);
+      return;
+    }
+    const problems = message.includes("have errors");
+    const choice = await vscode.window.showErrorMessage(`viewls: ${message}`, ...(problems ? ["Show Problems"] : []), "Show Log");
+    if (choice === "Show Problems") void vscode.commands.executeCommand("workbench.actions.view.problems");
+    if (choice === "Show Log") this.server.log.show(true);
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** Saves the open, modified documents with these file names; false when one would not save. */
+export async function saveDirty(names: string[]): Promise<boolean> {
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && names.some((n) => d.uri.path.endsWith(`/${n}`)));
+  const saved = await Promise.all(dirty.map((d) => d.save()));
+  return saved.every(Boolean);
+}
