@@ -1,6 +1,7 @@
 -- viewls for Neovim: starts `viewls serve` for SQL buffers of viewls projects (one
 -- client per project root) and adds commands for the server's materialize, preview
--- and graph commands. Works on Neovim 0.7 (vim.lsp.start_client) and 0.8+ (vim.lsp.start).
+-- and graph commands. Neovim 0.11+ gets a vim.lsp.config("viewls") and vim.lsp.enable;
+-- older ones (down to 0.7) a FileType autocmd that starts clients itself.
 local project = require("viewls.project")
 
 local M = {}
@@ -114,27 +115,39 @@ local function capabilities()
   return base
 end
 
---- The client configuration for the project at `root`.
+--- The client configuration for the project at `root` (nil: for vim.lsp.config,
+--- which finds the root with `root_dir` below).
 function M.client_config(root)
   local config = M.config
   return {
     name = "viewls",
     cmd = config.cmd,
+    filetypes = config.filetypes,
     root_dir = root,
-    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ":t") } },
+    workspace_folders = root and { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ":t") } } or nil,
     capabilities = capabilities(),
     settings = config.settings,
     init_options = config.init_options,
     handlers = { ["viewls/status"] = on_status, ["$/progress"] = on_progress },
     on_attach = config.on_attach,
-    on_exit = function(code, signal)
+    on_exit = root and function()
       legacy_clients[root] = nil
-      if code ~= 0 and signal ~= 15 then
-        notify(("server for %s exited with code %d (signal %d); :ViewlsInfo shows the log"):format(root, code, signal),
-          vim.log.levels.WARN)
-      end
-    end,
+    end or nil,
   }
+end
+
+--- The configuration for Neovim 0.11's vim.lsp.config("viewls", ...): the client
+--- configuration with a `root_dir` function that accepts view files of projects only.
+function M.lsp_config()
+  local config = M.client_config(nil)
+  config.root_dir = function(bufnr, on_dir)
+    local root = M.buffer_root(bufnr)
+    -- The resolved config: the user's vim.lsp.config("viewls", ...) may set cmd.
+    if root and M.check_cmd(vim.lsp.config.viewls.cmd) then
+      on_dir(root)
+    end
+  end
+  return config
 end
 
 --- The project root `bufnr` belongs to as a view file, or nil.
@@ -152,15 +165,28 @@ function M.buffer_root(bufnr)
   return project.find_root(name, M.config.root_markers)
 end
 
-local function check_cmd()
-  local executable = M.config.cmd[1]
-  if vim.fn.executable(executable) ~= 1 then
+local reported_cmd = nil -- the missing executable already reported, to say it once
+
+--- Whether the server executable of `cmd` (default: the configured one) exists; says
+--- how to fix it (once) when not. A function `cmd` (0.11's RPC client) is trusted.
+function M.check_cmd(cmd)
+  cmd = cmd or M.config.cmd
+  local executable = type(cmd) == "table" and cmd[1]
+  if not executable or vim.fn.executable(executable) == 1 then
+    return true
+  end
+  if reported_cmd ~= executable then
+    reported_cmd = executable
     notify(("cannot start the server: %q is not executable. Install viewls (pip install viewls) or set "
       .. "`cmd` in require('viewls').setup{}, e.g. cmd = { '/path/to/.venv/bin/viewls', 'serve' }"):format(executable),
       vim.log.levels.ERROR)
-    return false
   end
-  return true
+  return false
+end
+
+-- Neovim 0.11+: clients are configured with vim.lsp.config and started by vim.lsp.enable.
+local function modern()
+  return vim.lsp.config ~= nil and vim.lsp.enable ~= nil
 end
 
 --- Start (or reuse) the client of the buffer's project and attach it. Returns the
@@ -168,12 +194,20 @@ end
 function M.attach(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local root = M.buffer_root(bufnr)
-  if not root or not check_cmd() then
+  if not root then
     return nil
   end
   if vim.lsp.start then
-    -- Reuses the running client with the same name and root_dir.
-    return vim.lsp.start(M.client_config(root), { bufnr = bufnr })
+    -- Reuses the running client with the same name and root_dir. With 0.11's
+    -- vim.lsp.config, the user's own overrides of "viewls" apply too.
+    local config = M.client_config(root)
+    if modern() then
+      config = vim.tbl_extend("force", vim.lsp.config.viewls, { root_dir = root, workspace_folders = config.workspace_folders })
+    end
+    return M.check_cmd(config.cmd) and vim.lsp.start(config, { bufnr = bufnr }) or nil
+  end
+  if not M.check_cmd() then
+    return nil
   end
   local id = legacy_clients[root]
   if not id or not vim.lsp.get_client_by_id(id) then
@@ -270,7 +304,12 @@ function M.setup(options)
   M.config = merged
   require("viewls.commands").create()
   local group = vim.api.nvim_create_augroup("viewls", { clear = true })
-  if M.config.autostart then
+  if modern() then
+    vim.lsp.config("viewls", M.lsp_config())
+    if M.config.autostart then
+      vim.lsp.enable("viewls")
+    end
+  elseif M.config.autostart then
     vim.api.nvim_create_autocmd("FileType", {
       group = group,
       pattern = M.config.filetypes,
@@ -278,7 +317,9 @@ function M.setup(options)
         M.attach(args.buf)
       end,
     })
-    -- Buffers opened before setup() ran (e.g. lazy-loading on the sql filetype).
+  end
+  -- Buffers opened before setup() ran (e.g. lazy-loading on the sql filetype).
+  if M.config.autostart then
     for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
       if vim.api.nvim_buf_is_loaded(bufnr)
         and vim.tbl_contains(M.config.filetypes, vim.api.nvim_buf_get_option(bufnr, "filetype")) then
