@@ -120,6 +120,42 @@ local function run()
   check(#viewls.clients() == 1, "still one client")
   vim.cmd("buffer " .. users)
 
+  say("code lenses")
+  local lenses
+  wait(function()
+    lenses = vim.lsp.codelens.get(users)
+    return #lenses >= 3
+  end, "code lenses are shown")
+  local titles = {}
+  for _, lens in ipairs(lenses or {}) do
+    titles[#titles + 1] = lens.command and lens.command.title or "?"
+  end
+  check(table.concat(titles, " | "):find("downstream", 1, true) ~= nil, "the graph lens counts neighbours",
+    table.concat(titles, " | "))
+  -- Running the Preview lens (picked from the menu) shows rows through the plugin.
+  local preview_lens
+  for _, lens in ipairs(lenses or {}) do
+    if lens.command and lens.command.title:find("Preview", 1, true) then
+      preview_lens = lens
+    end
+  end
+  if check(preview_lens ~= nil, "a Preview lens", table.concat(titles, " | ")) then
+    local select = vim.ui.select
+    vim.ui.select = function(items, opts, choose)
+      for _, item in ipairs(items) do
+        if opts.format_item(item):find("Preview", 1, true) then
+          return choose(item)
+        end
+      end
+      choose(nil)
+    end
+    vim.api.nvim_win_set_cursor(0, { preview_lens.range.start.line + 1, 0 })
+    vim.lsp.codelens.run()
+    vim.ui.select = select
+    wait(function() return find_buffer("viewls://preview/users_clean") ~= nil end, "the Preview lens opens a preview")
+    vim.cmd("buffer " .. users)
+  end
+
   say("materialize")
   local parquet = project .. "/target/users_clean.parquet"
   vim.fn.delete(parquet)

@@ -27,10 +27,16 @@ local function target()
 end
 
 --- Run a server command with `options` as its one argument; `done(result)` on success.
-function M.execute(command, options, done)
-  local client, uri, bufnr = target()
-  if not client then
-    return
+--- The client is the current buffer's unless given (code lenses name theirs).
+function M.execute(command, options, done, client)
+  local uri, bufnr
+  if client then
+    bufnr = vim.api.nvim_get_current_buf()
+  else
+    client, uri, bufnr = target()
+    if not client then
+      return
+    end
   end
   options.uri = options.uri or uri
   viewls.request(client, "workspace/executeCommand", { command = command, arguments = { options } },
@@ -71,33 +77,40 @@ function M.scratch(name, lines, filetype)
   return bufnr
 end
 
+--- :ViewlsMaterialize: the views named (selectors), every view, or the buffer's view.
 function M.materialize(views, all)
   local options = {}
   if all then
     options.all = true
   elseif #views > 0 then
     options.views = views
-  end
-  local bufnr = vim.api.nvim_get_current_buf()
-  if not all and #views == 0 and vim.api.nvim_buf_get_option(bufnr, "modified") then
+  elseif vim.api.nvim_buf_get_option(0, "modified") then
     viewls.notify("save the buffer first: runs use the files on disk", ERROR)
     return
   end
+  M.run_materialize(options)
+end
+
+function M.run_materialize(options, client)
   M.execute("viewls.materialize", options, function(result)
     local lines = render.summary(result)
     local failed = (result.summary or {}).failed or 0
     viewls.notify(table.concat(lines, "\n"), failed > 0 and ERROR or vim.log.levels.INFO)
     vim.api.nvim_exec_autocmds("User", { pattern = "ViewlsMaterialized", modeline = false })
-  end)
+  end, client)
 end
 
+--- :ViewlsPreview: rows of `view` (nil: the buffer's view) in a scratch buffer.
 function M.preview(view, limit)
-  local options = { limit = limit or viewls.config.preview.limit }
-  options.view = view
+  M.run_preview({ view = view, limit = limit })
+end
+
+function M.run_preview(options, client)
+  options.limit = options.limit or viewls.config.preview.limit
   M.execute("viewls.preview", options, function(result)
     local lines = render.table(result, viewls.config.preview.max_width)
-    M.scratch("viewls://preview/" .. (result.view or view or "view"), lines, "viewls-preview")
-  end)
+    M.scratch("viewls://preview/" .. (result.view or options.view or "view"), lines, "viewls-preview")
+  end, client)
 end
 
 -- Render DOT text to an image with graphviz, asynchronously; `done(path)` when written.
@@ -129,12 +142,17 @@ local function render_image(dot, name, done)
   })
 end
 
---- The graph of `view`'s neighbourhood (nil: the current buffer's view; whole: every view).
+--- :ViewlsGraph: the graph of `view`'s neighbourhood (nil: the buffer's view), or
+--- with `whole` of the whole project.
 function M.graph(view, whole)
+  M.run_graph({ view = whole and vim.NIL or view })
+end
+
+function M.run_graph(options, client)
   local format = viewls.config.graph.format
-  local options = { format = format, view = whole and vim.NIL or view }
+  options.format = format
+  local name = options.view == vim.NIL and "project" or options.view or vim.fn.expand("%:t:r")
   M.execute("viewls.showGraph", options, function(text)
-    local name = whole and "project" or (view or vim.fn.expand("%:t:r"))
     local bufnr = M.scratch("viewls://graph/" .. name, vim.split(text, "\n", { plain = true }), format)
     local function show(dot)
       render_image(dot, name, function(image)
@@ -145,9 +163,24 @@ function M.graph(view, whole)
     if format == "dot" then
       show(text)
     elseif viewls.config.graph.image_format and vim.fn.executable("dot") == 1 then
-      M.execute("viewls.showGraph", vim.tbl_extend("force", options, { format = "dot" }), show)
+      M.execute("viewls.showGraph", vim.tbl_extend("force", options, { format = "dot" }), show, client)
     end
-  end)
+  end, client)
+end
+
+--- Client-side handlers for the commands of the server's code lenses, so that running
+--- a lens shows its result instead of dropping it (the client config's `commands`).
+function M.lens_commands()
+  local runners = { ["viewls.materialize"] = M.run_materialize, ["viewls.preview"] = M.run_preview,
+    ["viewls.showGraph"] = M.run_graph }
+  local handlers = {}
+  for name, runner in pairs(runners) do
+    handlers[name] = function(command, ctx)
+      local options = vim.deepcopy((command.arguments or {})[1] or {})
+      runner(options, vim.lsp.get_client_by_id(ctx.client_id))
+    end
+  end
+  return handlers
 end
 
 --- View and extract names for command-line completion (from the server's graph).

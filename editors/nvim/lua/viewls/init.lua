@@ -24,6 +24,9 @@ M.defaults = {
   graph = { format = "mermaid", image_format = "svg" },
   -- vim.notify the begin and end of materializations and analysis failures.
   notify_progress = true,
+  -- Show the server's code lenses ("N upstream · M downstream", "▶ Materialize",
+  -- "Preview"); run the one under the cursor with vim.lsp.codelens.run().
+  codelens = true,
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -107,6 +110,38 @@ local function on_progress(err, result, ctx, config)
   end
 end
 
+local function refresh_lenses(bufnr)
+  -- 0.7's refresh() takes no arguments and refreshes the current buffer.
+  if M.config.codelens and vim.api.nvim_get_current_buf() == bufnr then
+    pcall(vim.lsp.codelens.refresh, { bufnr = bufnr })
+  end
+end
+
+local function on_attach(client, bufnr)
+  if M.config.codelens then
+    local group = vim.api.nvim_create_augroup("viewls_lenses_" .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost" }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+    })
+    -- Counts change when the analysis of other views ends.
+    vim.api.nvim_create_autocmd("User", {
+      group = group,
+      pattern = "ViewlsStatus",
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+    })
+    refresh_lenses(bufnr)
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
 local function capabilities()
   local base = M.config.capabilities or vim.lsp.protocol.make_client_capabilities()
   base = vim.deepcopy(base)
@@ -129,7 +164,8 @@ function M.client_config(root)
     settings = config.settings,
     init_options = config.init_options,
     handlers = { ["viewls/status"] = on_status, ["$/progress"] = on_progress },
-    on_attach = config.on_attach,
+    on_attach = on_attach,
+    commands = require("viewls.commands").lens_commands(),
     on_exit = root and function()
       legacy_clients[root] = nil
     end or nil,
