@@ -76,6 +76,11 @@ run_one() {
   return $status
 }
 
+# The help file: :helptags fails on duplicate tags.
+cp -r "$plugin/doc" "$scratch/doc"
+"$nvim07" --headless --clean -u NONE -i NONE -c "try | helptags $scratch/doc | catch | echo v:exception | cquit 1 | endtry" \
+  -c "qa!" </dev/null || fail "doc/viewls.txt: :helptags failed"
+
 failed=0
 run_one 0.7 "$nvim07" || failed=1
 run_one 0.11 "$nvim011" || failed=1

@@ -298,8 +298,9 @@ end
 
 --- A short status for statuslines: "viewls: shop ready, 1 error".
 function M.status(bufnr)
-  local root = M.buffer_root(bufnr or vim.api.nvim_get_current_buf())
-  local status = root and M.statuses[root]
+  -- The attached client knows the root: no file system look-ups on each redraw.
+  local client = M.clients(bufnr or vim.api.nvim_get_current_buf())[1]
+  local status = client and M.statuses[client.config.root_dir]
   if not status then
     return ""
   end
