@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the hooks of .pre-commit-hooks.yaml for real: pre-commit (from PyPI) installs viewls
-# from this repository at its committed HEAD, as a user's `.pre-commit-config.yaml` would,
+# from this repository at its last commit, as a user's `.pre-commit-config.yaml` would,
 # then runs it in two throw-away git repositories: a copy of examples/shop (must pass) and
 # one of examples/broken (must fail, showing the diagnostics). Exits non-zero on any failure.
 #
 # Tests the COMMITTED hooks and code (pre-commit clones `rev`): commit before running it.
 # Caches: ~/.cache/viewls/packaging/pre-commit-venv (pre-commit itself),
-# ~/.cache/viewls/pre-commit (PRE_COMMIT_HOME: the hook environment, built once per HEAD),
+# ~/.cache/viewls/pre-commit (PRE_COMMIT_HOME: the hook environment, built once per revision
+# of the package),
 # ~/.cache/viewls/cargo-target (the native crate, built incrementally), ~/.cache/viewls/pip.
 set -euo pipefail
 
@@ -34,21 +35,22 @@ if ! "$TOOL/bin/pre-commit" --version >/dev/null 2>&1; then
     "$TOOL/bin/pip" install --quiet 'pre-commit>=4,<5'
 fi
 "$TOOL/bin/pre-commit" --version
-# Drops the environments of earlier revisions (their temp repos are gone), so the cache stays small.
-"$TOOL/bin/pre-commit" gc
 
-REV=$(git -C "$REPO" rev-parse HEAD)
-if [ -n "$(git -C "$REPO" status --porcelain -- .pre-commit-hooks.yaml pyproject.toml viewls udf_native)" ]; then
-    echo "note: uncommitted changes in the hook or the package are not tested (pre-commit installs $REV)"
+# The last commit that changed the hooks or the package: commits elsewhere (docs, editors)
+# then reuse the cached hook environment instead of rebuilding the crate.
+PACKAGE=(.pre-commit-hooks.yaml pyproject.toml viewls udf_native)
+REV=$(git -C "$REPO" log -1 --format=%H -- "${PACKAGE[@]}")
+[ -n "$REV" ] || fail "no commit holds .pre-commit-hooks.yaml"
+if [ -n "$(git -C "$REPO" status --porcelain -- "${PACKAGE[@]}")" ]; then
+    echo "note: uncommitted changes to the hooks or the package are not tested (pre-commit installs $REV)"
 fi
 "$TOOL/bin/pre-commit" validate-manifest "$REPO/.pre-commit-hooks.yaml"
 
-# A git repository holding one example project at its root, with a config using both hooks.
-make_repo() {
-    local name=$1 dir=$WORK/$1
-    cp -r "$REPO/examples/$name" "$dir"
-    rm -rf "$dir/target"
-    cat >"$dir/.pre-commit-config.yaml" <<EOF
+# What a user writes in .pre-commit-config.yaml. It lives at a fixed path in the cache because
+# `pre-commit gc` keeps the environments of the configs that still exist: a second run at the
+# same revision reuses the hook environment, and earlier ones' environments are dropped.
+CONFIG=$CACHE/packaging/pre-commit-config.yaml
+cat >"$CONFIG" <<EOF
 repos:
   - repo: $REPO
     rev: $REV
@@ -56,13 +58,20 @@ repos:
       - id: viewls-check
       - id: viewls-check-system
 EOF
+"$TOOL/bin/pre-commit" gc
+
+# A git repository holding a copy of one example project at its root.
+make_repo() {
+    local dir=$WORK/$1
+    cp -r "$REPO/examples/$1" "$dir"
+    rm -rf "$dir/target"
     git -C "$dir" init --quiet
     git -C "$dir" add .
 }
 
 # Runs one hook on every file of a repository; prints the output, returns pre-commit's status.
 run_hook() {
-    (cd "$WORK/$1" && "$TOOL/bin/pre-commit" run "$2" --all-files) >"$WORK/$1-$2.log" 2>&1 || return $?
+    (cd "$WORK/$1" && "$TOOL/bin/pre-commit" run --config "$CONFIG" "$2" --all-files) >"$WORK/$1-$2.log" 2>&1 || return $?
 }
 
 make_repo shop
@@ -70,7 +79,7 @@ make_repo broken
 
 step "install the viewls-check hook environment (pip builds the native crate with maturin)"
 start=$SECONDS
-(cd "$WORK/shop" && "$TOOL/bin/pre-commit" install-hooks) || fail "pre-commit could not install the hooks"
+(cd "$WORK/shop" && "$TOOL/bin/pre-commit" install-hooks --config "$CONFIG") || fail "pre-commit could not install the hooks"
 echo "hook environment ready in $((SECONDS - start)) s"
 
 step "viewls-check on a copy of examples/shop (clean: passes)"
@@ -88,7 +97,7 @@ grep -q 'error\[unknown-column\]' "$WORK/broken-viewls-check.log" || fail "the d
 step "viewls-check is skipped when no view or viewls.toml changed"
 echo "notes" >"$WORK/broken/NOTES.txt"
 git -C "$WORK/broken" add NOTES.txt
-(cd "$WORK/broken" && "$TOOL/bin/pre-commit" run viewls-check --files NOTES.txt) >"$WORK/skip.log" 2>&1 \
+(cd "$WORK/broken" && "$TOOL/bin/pre-commit" run --config "$CONFIG" viewls-check --files NOTES.txt) >"$WORK/skip.log" 2>&1 \
     || { cat "$WORK/skip.log"; fail "the hook ran on a file it does not match"; }
 cat "$WORK/skip.log"
 grep -q 'no files to check' "$WORK/skip.log" || fail "the hook was not skipped"
