@@ -236,6 +236,24 @@ local function run()
     return now ~= nil and now.id ~= client.id
   end, ":ViewlsRestart starts a new client for the buffer")
   wait(function() return #vim.diagnostic.get(bad) == 1 end, "the new client publishes diagnostics")
+
+  say("editing")
+  vim.api.nvim_buf_set_lines(bad, 3, 4, false, { "    name" })
+  check(wait(function() return #vim.diagnostic.get(bad) == 0 end, "typing the fix clears the diagnostic"),
+    "the fixed view has no diagnostics")
+  local before_save = #notes
+  vim.cmd("ViewlsMaterialize")
+  check(#notes > before_save and notes[#notes]:find("save the buffer first", 1, true) ~= nil,
+    "materializing an unsaved view asks to save it first", notes[#notes])
+
+  say("info")
+  wait(function()
+    local status = viewls.statuses[project] or {}
+    return status.state == "ready" and status.errors == 0
+  end, "the status reaches ready with no errors after the fix")
+  vim.cmd("ViewlsInfo")
+  check(notes[#notes]:find(project, 1, true) ~= nil and notes[#notes]:find("(ready)\n  16 views, 5 extracts, 0 errors, 0 warnings", 1, true) ~= nil,
+    ":ViewlsInfo names the project and its state", notes[#notes])
 end
 
 local ok, err = xpcall(run, debug.traceback)

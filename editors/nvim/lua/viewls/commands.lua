@@ -208,8 +208,9 @@ local function info()
     local status = viewls.statuses[root] or {}
     lines[#lines + 1] = ("client %d: %s (%s)"):format(client.id, root, status.state or "starting")
     if status.state then
-      lines[#lines + 1] = ("  %d views, %d extracts, %d errors, %d warnings%s"):format(status.views, status.extracts,
-        status.errors, status.warnings, status.message and (": " .. status.message) or "")
+      lines[#lines + 1] = "  " .. table.concat({ render.plural(status.views, "view"),
+        render.plural(status.extracts, "extract"), render.plural(status.errors, "error"),
+        render.plural(status.warnings, "warning") }, ", ") .. (status.message and (": " .. status.message) or "")
     end
     lines[#lines + 1] = "  cmd: " .. table.concat(client.config.cmd, " ")
   end

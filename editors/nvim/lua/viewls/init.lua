@@ -306,8 +306,8 @@ function M.status(bufnr)
   end
   local text = ("viewls: %s %s"):format(status.name, status.state)
   if status.state == "ready" and (status.errors > 0 or status.warnings > 0) then
-    text = text .. (", %d error%s, %d warning%s"):format(status.errors, status.errors == 1 and "" or "s",
-      status.warnings, status.warnings == 1 and "" or "s")
+    local render = require("viewls.render")
+    text = text .. ", " .. render.plural(status.errors, "error") .. ", " .. render.plural(status.warnings, "warning")
   end
   return text
 end

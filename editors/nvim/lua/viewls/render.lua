@@ -80,7 +80,7 @@ function M.table(result, max_width)
   return lines
 end
 
-local function plural(count, word)
+function M.plural(count, word)
   return ("%d %s%s"):format(count, word, count == 1 and "" or "s")
 end
 
@@ -99,7 +99,7 @@ function M.summary(result)
     if view.status ~= "up to date" then
       local detail = view.status
       if view.rows ~= nil and view.rows ~= vim.NIL then
-        detail = detail .. ", " .. plural(view.rows, "row")
+        detail = detail .. ", " .. M.plural(view.rows, "row")
       end
       if view.message ~= nil and view.message ~= vim.NIL then
         detail = detail .. ": " .. view.message
