@@ -54,6 +54,8 @@ local function run()
   -- and one outside any project.
   write(project .. "/views/bad_names.sql", { "-- a seeded error", "select", "    user_id,", "    nmae", "from users_clean" })
   write(project .. "/scratch.sql", { "select 1" })
+  -- A view slow to run (a filter over 400 million generated rows), to cancel.
+  write(project .. "/views/slow.sql", { "select value from range(400000000) where value % 1000 = 0" })
   local outside = vim.fn.tempname() .. "/loose.sql"
   write(outside, { "select 1" })
 
@@ -169,6 +171,19 @@ local function run()
   wait(function() return vim.loop.fs_stat(project .. "/target/customer_orders.parquet") ~= nil end,
     ":ViewlsMaterialize customer_orders writes its Parquet file")
 
+  say("cancel")
+  local before_cancel, started = #notes, vim.loop.hrtime()
+  vim.cmd("ViewlsMaterialize slow")
+  if wait(function() return contains({ unpack(notes, before_cancel + 1) }, "materialize: 1 views to build") end,
+    "the slow run reports its progress") then
+    vim.cmd("ViewlsCancel")
+    check(wait(function() return contains({ unpack(notes, before_cancel + 1) }, "1 cancelled") end,
+      "the summary says cancelled"), ":ViewlsCancel stops the run", table.concat(notes, " | "))
+    local seconds = (vim.loop.hrtime() - started) / 1e9
+    check(seconds < 5, "promptly", ("%.1fs"):format(seconds))
+    check(vim.loop.fs_stat(project .. "/target/slow.parquet") == nil, "no output is left")
+  end
+
   say("preview")
   vim.cmd("ViewlsPreview customer_orders")
   local preview
@@ -252,7 +267,7 @@ local function run()
     return status.state == "ready" and status.errors == 0
   end, "the status reaches ready with no errors after the fix")
   vim.cmd("ViewlsInfo")
-  check(notes[#notes]:find(project, 1, true) ~= nil and notes[#notes]:find("(ready)\n  16 views, 5 extracts, 0 errors, 0 warnings", 1, true) ~= nil,
+  check(notes[#notes]:find(project, 1, true) ~= nil and notes[#notes]:find("(ready)\n  17 views, 5 extracts, 0 errors, 0 warnings", 1, true) ~= nil,
     ":ViewlsInfo names the project and its state", notes[#notes])
 end
 

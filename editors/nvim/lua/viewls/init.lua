@@ -62,6 +62,13 @@ function M.request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+function M.notify_server(client, method, params)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
 function M.request_sync(client, method, params, timeout, bufnr)
   if vim.fn.has("nvim-0.11") == 1 then
     return client:request_sync(method, params, timeout, bufnr)
@@ -86,23 +93,19 @@ local function on_status(_, params)
   vim.api.nvim_exec_autocmds("User", { pattern = "ViewlsStatus", modeline = false })
 end
 
--- $/progress from the server's materialize runs: begin and end as notifications,
--- then on to Neovim's own handler (which feeds its progress UI).
-local viewls_tokens = {}
+-- $/progress from the server's materialize runs: the begin as a notification (the
+-- command notifies the summary), then on to Neovim's own handler (its progress UI).
+-- Running tokens are kept for :ViewlsCancel.
+local running = {} -- token -> client id
 local function on_progress(err, result, ctx, config)
   local value = result and result.value
-  if M.config.notify_progress and value then
-    if value.kind == "begin" and (value.title or ""):match("^viewls") then
-      viewls_tokens[result.token] = true
+  if value and value.kind == "begin" and (value.title or ""):match("^viewls") then
+    running[result.token] = ctx.client_id
+    if M.config.notify_progress then
       notify(value.title:gsub("^viewls: ", "") .. (value.message and (": " .. value.message) or ""))
-    elseif value.kind == "end" and viewls_tokens[result.token] then
-      viewls_tokens[result.token] = nil
-      -- The command's summary is notified on completion; an end message here is the
-      -- run stopping early (cancelled or failed) only when it says so.
-      if value.message and value.message:match("^cancel") then
-        notify("materialize " .. value.message, vim.log.levels.WARN)
-      end
     end
+  elseif value and value.kind == "end" then
+    running[result.token] = nil
   end
   local default = vim.lsp.handlers["$/progress"]
   if default then
@@ -294,6 +297,22 @@ function M.restart()
     notify("restarted")
   end
   again()
+end
+
+--- Cancel the running materializations (they stop at their next batch of rows).
+--- Returns how many were asked to stop.
+function M.cancel()
+  local count = 0
+  for token, id in pairs(running) do
+    local client = vim.lsp.get_client_by_id(id)
+    if client then
+      M.notify_server(client, "window/workDoneProgress/cancel", { token = token })
+      count = count + 1
+    end
+    running[token] = nil
+  end
+  notify(count > 0 and "cancelling the materialization" or "nothing is running")
+  return count
 end
 
 --- A short status for statuslines: "viewls: shop ready, 1 error".
