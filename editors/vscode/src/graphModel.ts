@@ -106,7 +106,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * come from the webview's CSS classes (theme colours), never inline styles (the CSP forbids them). */
 export function renderSvg(layout: Layout): string {
   const edges = layout.edges.map((edge) => {
-    const d = edge.points.map((p, i) => `${i ? "L" : "M"}${round(p.x)},${round(p.y)}`).join(" ");
+    const d = smoothPath(edge.points);
     return `<path class="edge" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="${d}" marker-end="url(#arrow)"/>`;
   });
   const nodes = layout.nodes.map((node) => {
@@ -120,10 +120,30 @@ export function renderSvg(layout: Layout): string {
       `<circle class="marker" cx="${PADDING + 3}" cy="${round(node.height / 2)}" r="4"/></g>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" id="graph" width="${layout.width}" height="${layout.height}" ` +
+    `data-width="${layout.width}" data-height="${layout.height}" ` +
     `viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-label="dependency graph">` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
     `<path d="M0,0 L10,5 L0,10 z"/></marker></defs>` +
     `<g class="edges">${edges.join("")}</g><g class="nodes">${nodes.join("")}</g></svg>`;
+}
+
+/** An SVG path through dagre's edge points, curving through the bends instead of kinking:
+ * a cubic B-spline whose ends are straight pieces to the first and last point (so the arrow
+ * head keeps the direction of the last bend). */
+export function smoothPath(points: { x: number; y: number }[]): string {
+  const p = points.map(({ x, y }) => ({ x: round(x), y: round(y) }));
+  if (p.length < 3) return p.map((q, i) => `${i ? "L" : "M"}${q.x},${q.y}`).join(" ");
+  const at = (a: number, q: { x: number; y: number }, b: number, r: { x: number; y: number }, c = 0, s = r, d = a + b + c) =>
+    `${round((a * q.x + b * r.x + c * s.x) / d)},${round((a * q.y + b * r.y + c * s.y) / d)}`;
+  const n = p.length;
+  const parts = [`M${p[0].x},${p[0].y}`, `L${at(5, p[0], 1, p[1])}`];
+  for (let k = 2; k <= n; k++) {
+    const [x0, x1] = [p[k - 2], p[k - 1]];
+    const x = k < n ? p[k] : x1;  // past the end, the last point again
+    parts.push(`C${at(2, x0, 1, x1)} ${at(1, x0, 2, x1)} ${at(1, x0, 4, x1, 1, x)}`);
+  }
+  parts.push(`L${p[n - 1].x},${p[n - 1].y}`);
+  return parts.join(" ");
 }
 
 /** The node whose file is `fsPath` (the view of the editor a graph was asked from). */

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as vscode from "vscode";
 import {
   ClientCapabilities, CloseAction, ErrorAction, ExecuteCommandRequest, FeatureState, LanguageClient, LanguageClientOptions,
-  Middleware, ProgressToken, ServerOptions, StaticFeature, TransportKind, WorkDoneProgressCreateRequest,
+  Middleware, ProgressToken, ServerOptions, StaticFeature, WorkDoneProgressCreateRequest,
 } from "vscode-languageclient/node";
 import { discoverServer, notFoundMessage, ServerCommand } from "./discovery";
 import { documentSelector, findProjects, Project, selectorKey } from "./projects";
@@ -72,6 +72,8 @@ export class Server implements vscode.Disposable {
   projects: Project[] = [];
   private key = "";
   private starting: Promise<void> | undefined;
+  /** Clients that got through initialize (a crash of one of those is restarted). */
+  private readonly running = new WeakSet<LanguageClient>();
 
   constructor(private readonly hooks: ServerHooks) {
     this.item.name = "viewls";
@@ -146,18 +148,20 @@ export class Server implements vscode.Disposable {
     this.client = client;
     try {
       await client.start();
+      this.running.add(client);
     } catch (error) {
       if (this.client === client) this.client = undefined;
       await client.dispose().catch(() => undefined);
       this.failed(`viewls: the server (${[server.command, ...server.args].join(" ")}, from ${server.source}) did not start: ` +
-        `${error instanceof Error ? error.message : String(error)}. Tried: ${found.tried.join("; ")}. Check that viewls is ` +
-        "installed for that interpreter (pip install viewls), or set viewls.server.command / viewls.server.python.");
+        `${error instanceof Error ? error.message : String(error)}. Its output is in the log. Tried: ${found.tried.join("; ")}. ` +
+        "Check that this command runs `viewls serve` (pip install viewls), or set viewls.server.command / viewls.server.python.");
       return;
     }
   }
 
   private createClient(server: ServerCommand, cwd: string | undefined): LanguageClient {
-    const serverOptions: ServerOptions = { command: server.command, args: server.args, transport: TransportKind.stdio, options: { cwd } };
+    // No `transport`: TransportKind.stdio would append "--stdio", which `viewls serve` refuses.
+    const serverOptions: ServerOptions = { command: server.command, args: server.args, options: { cwd } };
     let crashes = 0;
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(this.projects),
@@ -171,6 +175,8 @@ export class Server implements vscode.Disposable {
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => {
+          // During start-up, doStart reports the failure; restarting would only repeat it.
+          if (!this.running.has(client)) return { action: CloseAction.DoNotRestart, handled: true };
           // A crash restarts the server a few times; then the user is told, not left guessing.
           crashes += 1;
           if (crashes <= 3) {

@@ -28,6 +28,8 @@ export interface GraphPageState {
 
 const GRAPH_STYLE = BASE_STYLE + `
 #canvas { overflow: auto; }
+.zoom { display: flex; gap: 4px; align-items: center; }
+#zoom { min-width: 3.5em; text-align: center; font-variant-numeric: tabular-nums; }
 .legend { display: flex; gap: 10px; font-size: 0.9em; opacity: 0.9; }
 .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; background: currentColor; }
 .legend .view { color: var(--vscode-charts-blue); }
@@ -61,6 +63,30 @@ function open(event) {
 canvas.addEventListener("click", open);
 canvas.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(event); } });
 document.getElementById("toggle").addEventListener("click", () => vscode.postMessage({ type: "toggle" }));
+// Zoom: "fit" scales a wide graph down to the panel's width (never below 55 %, where labels
+// become unreadable: then it scrolls); the buttons step from the current scale.
+let zoom = "fit";
+function applyZoom() {
+  const svg = canvas.querySelector("svg");
+  if (!svg) return;
+  const width = Number(svg.dataset.width), height = Number(svg.dataset.height);
+  const scale = zoom === "fit" ? Math.max(0.55, Math.min(1, (canvas.clientWidth - 4) / width)) : zoom;
+  svg.setAttribute("width", String(Math.round(width * scale)));
+  svg.setAttribute("height", String(Math.round(height * scale)));
+  document.getElementById("zoom").textContent = Math.round(scale * 100) + " %";
+  return scale;
+}
+function step(factor) {
+  const svg = canvas.querySelector("svg");
+  if (!svg) return;
+  const current = Number(svg.getAttribute("width")) / Number(svg.dataset.width);
+  zoom = Math.max(0.2, Math.min(3, current * factor));
+  applyZoom();
+}
+document.getElementById("zoom-in").addEventListener("click", () => step(1.25));
+document.getElementById("zoom-out").addEventListener("click", () => step(0.8));
+document.getElementById("fit").addEventListener("click", () => { zoom = "fit"; applyZoom(); });
+window.addEventListener("resize", () => { if (zoom === "fit") applyZoom(); });
 window.addEventListener("message", (event) => {
   const message = event.data;
   if (message.type === "render") {
@@ -68,17 +94,21 @@ window.addEventListener("message", (event) => {
     document.getElementById("toggle").textContent = message.toggle;
     document.getElementById("error").textContent = message.error || "";
     if (message.svg !== undefined) canvas.innerHTML = message.svg;
+    applyZoom();
     document.body.classList.remove("busy");
   } else if (message.type === "busy") {
     document.body.classList.add("busy");
   }
 });
+applyZoom();
 vscode.postMessage({ type: "ready" });
 `;
 
 export function graphPageHtml(state: GraphPageState, nonce: string): string {
   const body = `<div class="toolbar"><h1 id="title">${escapeHtml(state.title)}</h1>` +
     `<button id="toggle">${escapeHtml(state.toggle)}</button>` +
+    `<span class="zoom"><button id="zoom-out" title="Zoom out" aria-label="Zoom out">−</button><span id="zoom">100 %</span>` +
+    `<button id="zoom-in" title="Zoom in" aria-label="Zoom in">+</button><button id="fit" title="Fit to the panel's width">Fit</button></span>` +
     `<div class="legend"><span class="view">view</span><span class="extract">extract</span><span class="broken">view with errors</span></div></div>` +
     `<div id="error">${escapeHtml(state.error ?? "")}</div>` +
     `<div id="canvas">${state.svg}</div>`;

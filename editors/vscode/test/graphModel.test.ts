@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { extractLine, GraphJson, layoutGraph, nodeAtPath, parseGraph, renderSvg } from "../src/graphModel";
+import { extractLine, GraphJson, layoutGraph, nodeAtPath, parseGraph, renderSvg, smoothPath } from "../src/graphModel";
 
 const graph: GraphJson = parseGraph({
   root: "/p/shop",
@@ -73,4 +73,16 @@ test("extractLine finds an extract's declaration in viewls.toml", () => {
   assert.equal(extractLine(toml, "order.items"), 5);
   assert.equal(extractLine("[extracts]\nusers = { path = 'u.csv' }\n", "users"), 1);
   assert.equal(extractLine(toml, "missing"), 0);
+});
+
+test("edges: straight for two points; a curve from the first point to the last otherwise", () => {
+  assert.equal(smoothPath([{ x: 0, y: 0 }, { x: 10, y: 5 }]), "M0,0 L10,5");
+  const d = smoothPath([{ x: 0, y: 0 }, { x: 60, y: 0 }, { x: 60, y: 60 }]);
+  assert.match(d, /^M0,0 L10,0 C/);
+  assert.match(d, / L60,60$/);
+  // Every coordinate stays within the points' bounding box (a B-spline is inside their hull).
+  for (const [, x, y] of d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)) {
+    assert.ok(+x >= 0 && +x <= 60 && +y >= 0 && +y <= 60, `${x},${y}`);
+  }
+  assert.equal((d.match(/C/g) ?? []).length, 2);
 });
