@@ -1,5 +1,6 @@
 // The language client's life: finding the server, starting it with a document selector for the
 // projects' view files, restarting it, and the status bar item fed by `viewls/status`.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as vscode from "vscode";
 import {
@@ -72,6 +73,8 @@ export class Server implements vscode.Disposable {
   projects: Project[] = [];
   private key = "";
   private starting: Promise<void> | undefined;
+  /** The server's last stderr lines (for start-up failures). */
+  private stderrTail: string[] = [];
   /** Clients that got through initialize (a crash of one of those is restarted). */
   private readonly running = new WeakSet<LanguageClient>();
 
@@ -152,16 +155,27 @@ export class Server implements vscode.Disposable {
     } catch (error) {
       if (this.client === client) this.client = undefined;
       await client.dispose().catch(() => undefined);
-      this.failed(`viewls: the server (${[server.command, ...server.args].join(" ")}, from ${server.source}) did not start: ` +
-        `${error instanceof Error ? error.message : String(error)}. Its output is in the log. Tried: ${found.tried.join("; ")}. ` +
+      const said = this.stderrTail.length ? `it said: ${this.stderrTail.join(" ⏎ ")}` : (error instanceof Error ? error.message : String(error));
+      this.failed(`viewls: the server (${[server.command, ...server.args].join(" ")}, from ${server.source}) did not start; ` +
+        `${said}. Tried: ${found.tried.join("; ")}. ` +
         "Check that this command runs `viewls serve` (pip install viewls), or set viewls.server.command / viewls.server.python.");
       return;
     }
   }
 
   private createClient(server: ServerCommand, cwd: string | undefined): LanguageClient {
-    // No `transport`: TransportKind.stdio would append "--stdio", which `viewls serve` refuses.
-    const serverOptions: ServerOptions = { command: server.command, args: server.args, options: { cwd } };
+    // Spawned here rather than by the client: the last lines the server wrote to stderr go into
+    // the message when it dies during start-up ("No module named viewls" says more than "the
+    // connection got disposed"). The client still copies stderr into the log.
+    const serverOptions: ServerOptions = async () => {
+      this.stderrTail = [];
+      const child = spawn(server.command, server.args, { cwd, stdio: "pipe" });
+      child.on("error", (error) => this.stderrTail.push(String(error)));
+      child.stderr.on("data", (chunk: Buffer) => {
+        this.stderrTail = [...this.stderrTail, ...chunk.toString().split(/\r?\n/).filter((l) => l.trim())].slice(-6);
+      });
+      return child;
+    };
     let crashes = 0;
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(this.projects),
