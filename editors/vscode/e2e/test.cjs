@@ -216,8 +216,15 @@ async function main() {
     });
 
     await step("problem-listed", async () => {
-      const row = await waitFor(`the ${BAD_CODE} error in the Problems panel`, async () =>
-        (await problemRows()).find((text) => text.includes(BAD_CODE)), SLOW, problemRows);
+      const rows = await waitFor(`the ${BAD_CODE} error in the Problems panel`, async () => {
+        const rows = await problemRows();
+        return rows.some((text) => text.includes(BAD_CODE)) && rows;
+      }, SLOW, problemRows);
+      const at = rows.findIndex((text) => text.includes(BAD_CODE));
+      const row = rows[at];
+      // The panel is a tree: the file's row comes before its problems' rows.
+      const file = rows.slice(0, at).reverse().find((text) => !text.includes("[Ln "));
+      if (!file || !file.includes(BROKEN_FILE)) throw new Error(`the problem is not listed under ${BROKEN_FILE}: ${rows.join(" / ")}`);
       // The panel's marker row reads "... viewls(unknown-column) [Ln 5, Col 5]".
       if (!row.includes(`[Ln ${BAD_LINE}, Col ${BAD_COLUMN}]`)) {
         throw new Error(`the problem is not at line ${BAD_LINE}, column ${BAD_COLUMN}: ${row}`);
