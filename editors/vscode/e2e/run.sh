@@ -76,9 +76,11 @@ log "set-up done in $((SECONDS - setup_started))s"
 
 # ---- a throw-away profile and workspace ------------------------------------------------------
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/viewls-e2e.XXXXXX")
-cs_pid=
+cs_pid= test_pid=
 cleanup() {
     local status=$?
+    export -n VIEWLS_E2E_RUN # so that the processes of this clean-up do not match the marker
+    [[ -n $test_pid ]] && kill -TERM "$test_pid" 2>/dev/null || true
     # code-server leads its own process group: ending it ends the extension host too. The
     # language server may start its own group, so anything still carrying this run's marker in
     # its environment is ended by its pid as well.
@@ -91,6 +93,7 @@ cleanup() {
     for pid in $(grep -lsa "VIEWLS_E2E_RUN=$run_dir" /proc/[0-9]*/environ | cut -d/ -f3); do
         [[ $pid != "$$" ]] && kill -KILL "$pid" 2>/dev/null || true
     done
+    [[ -d $artifacts/vscode-logs || -f $artifacts/code-server.log ]] && log "screenshots and logs: $artifacts"
     if [[ -n ${VIEWLS_E2E_KEEP:-} ]]; then log "kept $run_dir"; else rm -rf "$run_dir"; fi
     exit "$status"
 }
@@ -147,7 +150,9 @@ log "installing $vsix"
 
 # ---- code-server and the browser test ----------------------------------------------------------
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-rm -rf "$artifacts"; mkdir -p "$artifacts"
+mkdir -p "$artifacts"
+# Only what an earlier run left: the directory may be one the caller chose.
+rm -rf "$artifacts"/*.png "$artifacts"/*.log "$artifacts/vscode-logs"
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$port" >"$run_dir/config.yaml"
 setsid "$code_server" --config "$run_dir/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
     --user-data-dir "$user_data" --extensions-dir "$extensions" --disable-telemetry \
@@ -161,12 +166,14 @@ done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did not answer on port $port within 60s"
 
 log "running the browser test (timeout ${test_timeout}s); artifacts: $artifacts"
-status=0
+# In the background with `wait`, so that a TERM or Ctrl-C reaches the trap at once.
 NODE_PATH=$tools/node_modules VIEWLS_E2E_URL="http://127.0.0.1:$port/?folder=$workspace" \
-VIEWLS_E2E_WORKSPACE=$workspace VIEWLS_E2E_ARTIFACTS=$artifacts \
-    timeout --kill-after=10 "$test_timeout" node "$here/test.cjs" || status=$?
+VIEWLS_E2E_ARTIFACTS=$artifacts timeout --kill-after=10 "$test_timeout" node "$here/test.cjs" &
+test_pid=$!
+status=0
+wait "$test_pid" || status=$?
+test_pid=
 # The extension host's log holds the extension's and the server's output: keep it.
 cp -r "$user_data/logs" "$artifacts/vscode-logs" 2>/dev/null || true
 [[ $status -eq 124 ]] && log "the browser test timed out after ${test_timeout}s"
-log "screenshots and logs: $artifacts"
 exit "$status"
