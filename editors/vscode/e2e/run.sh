@@ -42,14 +42,19 @@ if [[ $# -ge 1 ]]; then server=("$@"); else server=("$repo/.venv/bin/viewls" ser
 # ---- set-up (idempotent; each step is skipped when its result is cached) -----------------------
 setup_started=$SECONDS
 missing=()
-for package in chromium libkrb5-dev; do
+for package in chromium libkrb5-dev curl; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
     log "installing Debian packages: ${missing[*]}"
-    apt_get=(apt-get); [[ $(id -u) -eq 0 ]] || apt_get=(sudo apt-get)
-    "${apt_get[@]}" update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
+    apt_get=(apt-get)
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null || fail "not root and no sudo: install ${missing[*]} with apt-get first"
+        apt_get=(sudo apt-get)
+    fi
+    "${apt_get[@]}" update -qq || fail "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null \
+        || fail "apt-get install ${missing[*]} failed"
 fi
 
 # npm packages go to directories keyed by version; a ".complete" marker is written only after a
@@ -76,6 +81,7 @@ log "set-up done in $((SECONDS - setup_started))s"
 
 # ---- a throw-away profile and workspace ------------------------------------------------------
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/viewls-e2e.XXXXXX")
+user_data=$run_dir/user-data extensions=$run_dir/extensions workspace=$run_dir/shop
 cs_pid= test_pid=
 cleanup() {
     local status=$?
@@ -93,7 +99,11 @@ cleanup() {
     for pid in $(grep -lsa "VIEWLS_E2E_RUN=$run_dir" /proc/[0-9]*/environ | cut -d/ -f3); do
         [[ $pid != "$$" ]] && kill -KILL "$pid" 2>/dev/null || true
     done
-    [[ -d $artifacts/vscode-logs || -f $artifacts/code-server.log ]] && log "screenshots and logs: $artifacts"
+    if [[ -f $artifacts/code-server.log ]]; then
+        # VS Code's logs hold the extension's output channel and the server's stderr.
+        cp -r "$user_data/logs" "$artifacts/vscode-logs" 2>/dev/null || true
+        log "screenshots and logs: $artifacts"
+    fi
     if [[ -n ${VIEWLS_E2E_KEEP:-} ]]; then log "kept $run_dir"; else rm -rf "$run_dir"; fi
     exit "$status"
 }
@@ -106,7 +116,6 @@ export HOME=$run_dir/home XDG_CONFIG_HOME=$run_dir/home/.config XDG_DATA_HOME=$r
     XDG_CACHE_HOME=$run_dir/home/.cache XDG_STATE_HOME=$run_dir/home/.local/state XDG_RUNTIME_DIR=$run_dir/runtime
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
-user_data=$run_dir/user-data extensions=$run_dir/extensions workspace=$run_dir/shop
 mkdir -p "$user_data/User" "$extensions"
 
 cp -r "$repo/examples/shop" "$workspace"
@@ -173,7 +182,5 @@ test_pid=$!
 status=0
 wait "$test_pid" || status=$?
 test_pid=
-# The extension host's log holds the extension's and the server's output: keep it.
-cp -r "$user_data/logs" "$artifacts/vscode-logs" 2>/dev/null || true
 [[ $status -eq 124 ]] && log "the browser test timed out after ${test_timeout}s"
 exit "$status"
