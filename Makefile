@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/viewls/cargo-target
 STAMP := $(VENV)/.installed
 SOURCES := pyproject.toml udf_native/Cargo.toml udf_native/Cargo.lock $(wildcard udf_native/src/*.rs)
 
-.PHONY: demo test test-nvim bench install clean
+.PHONY: demo test test-vscode test-nvim bench install clean
 
 demo: $(STAMP)
 	@echo "== viewls check examples/shop: a clean project (15 views over 5 extracts)"
@@ -34,8 +34,15 @@ test: $(STAMP)
 	cargo test --release --no-default-features --manifest-path udf_native/Cargo.toml
 	@# pytest exits 5 when no test was collected; that is not a failure.
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
-	@# The editors, each against the real server: Neovim 0.7 and 0.11 headless.
+	@# The editors, each against the real server. VS Code: build, lint, unit-test and package
+	@# the extension, then run it in a real VS Code (code-server). Neovim 0.7 and 0.11 headless.
+	editors/vscode/build.sh
+	editors/vscode/e2e/run.sh
 	editors/nvim/test/run.sh
+
+test-vscode: $(STAMP)
+	editors/vscode/build.sh
+	editors/vscode/e2e/run.sh
 
 test-nvim: $(STAMP)
 	editors/nvim/test/run.sh
