@@ -34,11 +34,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const preview = new PreviewPanel(started);
   context.subscriptions.push(started, materializer, graph, preview);
 
-  const register = (id: string, run: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  const register = (id: string, run: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
   register("viewls.showLog", () => started.log.show());
   register("viewls.restartServer", () => started.restart());
-  register("viewls.showGraphView", async () => {
-    const target = activeViewTarget();
+  register("viewls.showGraphView", async (resource?: unknown) => {
+    const target = activeViewTarget(resource);
     if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to see its dependency graph.");
     await graph.show(target);
   });
@@ -46,13 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const uri = await projectUri(started);
     if (uri !== null) await graph.show({ uri, view: null });
   });
-  register("viewls.previewView", async () => {
-    const target = activeViewTarget();
+  register("viewls.previewView", async (resource?: unknown) => {
+    const target = activeViewTarget(resource);
     if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to preview it.");
     await preview.show({ uri: target.uri });
   });
-  register("viewls.materializeView", async () => {
-    const target = activeViewTarget();
+  register("viewls.materializeView", async (resource?: unknown) => {
+    const target = activeViewTarget(resource);
     if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to materialize it.");
     await materializer.run({ uri: target.uri });
   });

@@ -37,7 +37,10 @@ export class GraphPanel implements vscode.Disposable {
 
   async show(target: GraphTarget): Promise<void> {
     this.target = target;
+    // Remember a neighbourhood to toggle back to: the webview takes the focus (and with it
+    // the active editor) once it is shown.
     if (target.view !== null) this.neighbourhood = target;
+    else this.neighbourhood ??= activeViewTarget();
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel("viewls.graph", "viewls graph", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         { enableScripts: true, localResourceRoots: [] });
@@ -130,8 +133,12 @@ export class GraphPanel implements vscode.Disposable {
   }
 }
 
-/** The active editor's file as a graph target, when it is a SQL file. */
-export function activeViewTarget(): GraphTarget | undefined {
+/** The file a command acts on: the one it was invoked on (editor title, explorer), else the
+ * active editor's, when it is a SQL file. */
+export function activeViewTarget(resource?: unknown): GraphTarget | undefined {
+  if (resource instanceof vscode.Uri) {
+    return resource.scheme === "file" && resource.path.endsWith(".sql") ? { uri: resource.toString() } : undefined;
+  }
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== "sql" || editor.document.uri.scheme !== "file") return undefined;
   return { uri: editor.document.uri.toString() };
