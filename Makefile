@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/viewls/cargo-target
 STAMP := $(VENV)/.installed
 SOURCES := pyproject.toml udf_native/Cargo.toml udf_native/Cargo.lock $(wildcard udf_native/src/*.rs)
 
-.PHONY: demo test test-vscode test-nvim bench install clean
+.PHONY: demo test test-vscode test-nvim test-packaging bench install clean
 
 demo: $(STAMP)
 	@echo "== viewls check examples/shop: a clean project (15 views over 5 extracts)"
@@ -39,6 +39,8 @@ test: $(STAMP)
 	editors/vscode/build.sh
 	editors/vscode/e2e/run.sh
 	editors/nvim/test/run.sh
+	@# The wheel in a fresh venv with the clone hidden, the pre-commit hooks, the docs' CI and editor examples.
+	packaging/test.sh
 
 test-vscode: $(STAMP)
 	editors/vscode/build.sh
@@ -46,6 +48,9 @@ test-vscode: $(STAMP)
 
 test-nvim: $(STAMP)
 	editors/nvim/test/run.sh
+
+test-packaging:
+	packaging/test.sh
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/check_bench.py
