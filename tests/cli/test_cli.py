@@ -131,6 +131,16 @@ def test_github(check, report):
     assert lines[-1].startswith("failed: ")
 
 
+def test_github_and_sarif_paths_are_relative_to_where_check_runs(project, report):
+    """CI resolves them from the repository root: a project in a subdirectory is prefixed."""
+    first = report["diagnostics"][0]
+    github = viewls("check", project.name, "--format", "github", cwd=project.parent)
+    assert f"file={project.name}/{first['path']},line={first['line']}," in github.stdout.splitlines()[0]
+    sarif = json.loads(viewls("check", project.name, "--format", "sarif", cwd=project.parent).stdout)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == f"{project.name}/{first['path']}"
+
+
 def test_clean_project_from_a_subdirectory():
     """No PATH: the nearest viewls.toml upwards is the project."""
     result = viewls("check", "--format", "json", cwd=SHOP / "views")

@@ -113,6 +113,14 @@ def _load(path: Path | None):
     return AnalysisHost.load(_project_root(path)).snapshot()
 
 
+def _report_base(root: Path, fmt: str) -> Path:
+    """What report paths are relative to: the project, except for GitHub annotations and
+    SARIF, which CI resolves from the repository root, i.e. the directory check runs in
+    (when the project is inside it)."""
+    cwd = Path.cwd().resolve()
+    return cwd if fmt in ("github", "sarif") and root.is_relative_to(cwd) else root
+
+
 def _check(args) -> int:
     from viewls.analysis.host import read_text
     from viewls.cli.report import RENDERERS, locate, summary
@@ -123,7 +131,7 @@ def _check(args) -> int:
     texts = {path: view.parsed.text for path, view in snapshot.files.items()}
     config_path = snapshot.config.config_path
     texts[config_path] = read_text(config_path)
-    located = locate(snapshot.root, grouped, texts)
+    located = locate(_report_base(snapshot.root, args.format), grouped, texts)
     totals = summary(located, views=len(snapshot.files), extracts=len(snapshot.extracts))
     if args.format == "text":
         totals["seconds"] = time.perf_counter() - started
