@@ -1,4 +1,5 @@
 // viewls.materialize with a cancellable progress notification and a summary at the end.
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, ProgressToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageclient/node";
 import { runSummary, unsavedFiles } from "./messages";
@@ -54,7 +55,8 @@ export class Materializer implements vscode.Disposable {
       void vscode.window.showInformationMessage("viewls: a materialization is already running.");
       return;
     }
-    const what = argument.all ? "all views" : argument.views?.length ? argument.views.join(", ") : "the view";
+    const what = argument.all ? "all views" : argument.views?.length ? argument.views.join(", ")
+      : argument.uri ? path.posix.basename(vscode.Uri.parse(argument.uri).path, ".sql") : "the view";
     let result: unknown;
     let cancelled = false;
     try {
@@ -91,11 +93,12 @@ export class Materializer implements vscode.Disposable {
     }
     const summary = runSummary(result);
     for (const line of summary.details) this.server.log.info(line);
+    const text = `viewls: materialized ${what}: ${summary.text}`;
     if (summary.failed) {
-      const choice = await vscode.window.showErrorMessage(`viewls: ${summary.text}`, "Show Log");
+      const choice = await vscode.window.showErrorMessage(text, "Show Log");
       if (choice === "Show Log") this.server.log.show(true);
     } else {
-      void vscode.window.showInformationMessage(`viewls: ${summary.text}`);
+      void vscode.window.showInformationMessage(text);
     }
   }
 
