@@ -1,4 +1,5 @@
 // viewls.materialize with a cancellable progress notification and a summary at the end.
+import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, ProgressToken, WorkDoneProgress, WorkDoneProgressCancelNotification } from "vscode-languageclient/node";
@@ -12,11 +13,12 @@ interface Run {
   /** Server-created tokens this run reports through (cancelled with it). */
   tokens: { client: LanguageClient; token: ProgressToken }[];
   percentage: number;
+  /** Progress listeners, ended with the run. */
+  listeners: vscode.Disposable[];
 }
 
 export class Materializer implements vscode.Disposable {
   private current: Run | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly server: Server) {}
 
@@ -37,16 +39,17 @@ export class Materializer implements vscode.Disposable {
       return;
     }
     run.tokens.push({ client, token });
-    const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
-      if (value.kind === "end") {
-        listener.dispose();
-        return;
-      }
+    this.follow(run, client, token);
+  }
+
+  /** Reports the server's progress on `token` in the run's notification. */
+  private follow(run: Run, client: LanguageClient, token: ProgressToken): void {
+    run.listeners.push(client.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (value.kind === "end") return;
       const increment = value.percentage !== undefined ? Math.max(0, value.percentage - run.percentage) : undefined;
       if (value.percentage !== undefined) run.percentage = Math.max(run.percentage, value.percentage);
       run.progress.report({ message: value.message, increment });
-    });
-    this.disposables.push(listener);
+    }));
   }
 
   /** Runs `argument` ({uri, views} or {uri?, all}) and tells how it went. */
@@ -63,8 +66,13 @@ export class Materializer implements vscode.Disposable {
       result = await vscode.window.withProgress({
         location: vscode.ProgressLocation.Notification, title: `viewls: materializing ${what}`, cancellable: true,
       }, async (progress, cancel) => {
-        const run: Run = { progress, tokens: [], percentage: 0 };
+        const run: Run = { progress, tokens: [], percentage: 0, listeners: [] };
         this.current = run;
+        // The request's own token too: a server that reports through it (rather than one it
+        // creates, as viewls does today) reaches the same notification.
+        const workDoneToken = `viewls-client-${crypto.randomUUID()}`;
+        const client = this.server.client;
+        if (client) this.follow(run, client, workDoneToken);
         // Cancelling the server's progress lets the run stop at its next batch and still
         // answer with a summary; without a progress yet, the request itself is cancelled.
         const requestCancel = new vscode.CancellationTokenSource();
@@ -76,10 +84,11 @@ export class Materializer implements vscode.Disposable {
           }
         });
         try {
-          return await this.server.request(MATERIALIZE, argument, requestCancel.token);
+          return await this.server.request(MATERIALIZE, argument, requestCancel.token, workDoneToken);
         } finally {
           onCancel.dispose();
           requestCancel.dispose();
+          run.listeners.forEach((listener) => listener.dispose());
           this.current = undefined;
         }
       });
@@ -118,7 +127,7 @@ export class Materializer implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
+    this.current?.listeners.forEach((listener) => listener.dispose());
   }
 }
 
