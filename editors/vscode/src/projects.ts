@@ -34,10 +34,14 @@ export async function findProjects(log: vscode.LogOutputChannel): Promise<Projec
   return projects;
 }
 
+/** Each project's view files (SQL under its globs) and its viewls.toml, whose diagnostics,
+ * references and definitions the server also answers (whatever language VS Code gives it). */
 export function documentSelector(projects: Project[]): DocumentFilter[] {
-  return projects.flatMap((project) => project.globs.map((glob) =>
-    // LSP's RelativePattern; the client turns it into VS Code's.
-    ({ scheme: "file", language: "sql", pattern: { baseUri: project.dir.toString(), pattern: glob } })));
+  // LSP's RelativePattern; the client turns it into VS Code's.
+  return projects.flatMap((project) => [
+    ...project.globs.map((glob) => ({ scheme: "file", language: "sql", pattern: { baseUri: project.dir.toString(), pattern: glob } })),
+    { scheme: "file", pattern: { baseUri: project.dir.toString(), pattern: "viewls.toml" } },
+  ]);
 }
 
 /** A stable key: a restart is needed only when this changes (the server itself follows other
