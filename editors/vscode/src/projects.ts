@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { DocumentFilter } from "vscode-languageclient/node";
-import { viewGlobs } from "./selector";
+import { projectFilters, viewGlobs } from "./selector";
 
 export interface Project {
   /** The directory holding viewls.toml. */
@@ -34,14 +34,8 @@ export async function findProjects(log: vscode.LogOutputChannel): Promise<Projec
   return projects;
 }
 
-/** Each project's view files (SQL under its globs) and its viewls.toml, whose diagnostics,
- * references and definitions the server also answers (whatever language VS Code gives it). */
 export function documentSelector(projects: Project[]): DocumentFilter[] {
-  // LSP's RelativePattern; the client turns it into VS Code's.
-  return projects.flatMap((project) => [
-    ...project.globs.map((glob) => ({ scheme: "file", language: "sql", pattern: { baseUri: project.dir.toString(), pattern: glob } })),
-    { scheme: "file", pattern: { baseUri: project.dir.toString(), pattern: "viewls.toml" } },
-  ]);
+  return projects.flatMap((project) => projectFilters(project.dir.toString(), project.globs));
 }
 
 /** A stable key: a restart is needed only when this changes (the server itself follows other

@@ -35,3 +35,20 @@ export function viewGlobs(tomlText: string): ProjectGlobs {
   }
   return { globs };
 }
+
+/** A document filter as the language client takes it (LSP's, with a RelativePattern). */
+export interface ProjectFilter {
+  scheme: "file";
+  language?: "sql";
+  pattern: { baseUri: string; pattern: string };
+}
+
+/** The filters for one project: its view files (SQL under its globs) and its viewls.toml, whose
+ * diagnostics, references and definitions the server also answers (whatever language VS Code
+ * gives it). `dirUri` is the project directory's file URI. */
+export function projectFilters(dirUri: string, globs: string[]): ProjectFilter[] {
+  return [
+    ...globs.map((glob): ProjectFilter => ({ scheme: "file", language: "sql", pattern: { baseUri: dirUri, pattern: glob } })),
+    { scheme: "file", pattern: { baseUri: dirUri, pattern: "viewls.toml" } },
+  ];
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_VIEW_GLOBS, viewGlobs } from "../src/selector";
+import { DEFAULT_VIEW_GLOBS, projectFilters, viewGlobs } from "../src/selector";
 
 test("the [project] views globs are read", () => {
   assert.deepEqual(viewGlobs('[project]\nviews = ["models/**/*.sql", "./extra/*.sql"]\noutput = "target"\n'),
@@ -35,4 +35,15 @@ test("wrong types are reported; non-strings dropped", () => {
 
 test("backslashes become slashes (globs are matched with /)", () => {
   assert.deepEqual(viewGlobs('[project]\nviews = ["sql\\\\views\\\\*.sql"]\n').globs, ["sql/views/*.sql"]);
+});
+
+test("filters: SQL files under each glob of the project directory, and its viewls.toml", () => {
+  const { globs } = viewGlobs('[project]\nviews = ["views/**/*.sql", "adhoc/*.sql"]\n');
+  assert.deepEqual(projectFilters("file:///w/shop", globs), [
+    { scheme: "file", language: "sql", pattern: { baseUri: "file:///w/shop", pattern: "views/**/*.sql" } },
+    { scheme: "file", language: "sql", pattern: { baseUri: "file:///w/shop", pattern: "adhoc/*.sql" } },
+    { scheme: "file", pattern: { baseUri: "file:///w/shop", pattern: "viewls.toml" } },
+  ]);
+  assert.deepEqual(projectFilters("file:///w/empty", viewGlobs('[project]\nviews = []\n').globs),
+    [{ scheme: "file", pattern: { baseUri: "file:///w/empty", pattern: "viewls.toml" } }]);
 });
