@@ -42,12 +42,12 @@ cat "$WORK/broken.txt"
 [ $rc -eq 1 ] || fail "check of the broken project exited $rc, expected 1"
 grep -q 'error\[unknown-column\]' "$WORK/broken.txt" || fail "no unknown-column diagnostic in the output"
 
-step "viewls check --format github broken (annotations for GitHub Actions)"
+step "viewls check --format github broken (annotations, paths from where check runs)"
 rc=0
 "$BIN/viewls" check --format github broken >"$WORK/github.txt" || rc=$?
 head -3 "$WORK/github.txt"
 [ $rc -eq 1 ] || fail "github-format check exited $rc, expected 1"
-grep -q '^::error file=views/.*\.sql,line=[0-9]*,col=[0-9]*' "$WORK/github.txt" || fail "no ::error annotation"
+grep -q '^::error file=broken/views/.*\.sql,line=[0-9]*,col=[0-9]*' "$WORK/github.txt" || fail "no ::error annotation on broken/views/*.sql"
 
 step "viewls materialize top_customers (and its upstream views)"
 "$BIN/viewls" materialize +top_customers --project shop
