@@ -275,7 +275,7 @@ def _preview(args) -> int:
 
 
 def _serve(args) -> int:
-    from viewls.lsp.server import create_server
+    from viewls.lsp.app import create_server
 
     server = create_server()
     if args.tcp:

@@ -2,23 +2,19 @@
 
 An edit in one view changes the counts shown above others, and clients re-request
 lenses only for the document being edited. Called where a project's snapshot is
-replaced (publish.py), so this module imports nothing of the server at run time.
+replaced (publish.py); it needs only what every pygls server has, not viewls's server.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pygls.capabilities import get_capability
+from pygls.lsp.server import LanguageServer
 
 from viewls.analysis.lenses import lenses_changed
 from viewls.analysis.snapshot import Snapshot
 
-if TYPE_CHECKING:
-    from viewls.lsp.server import ViewlsServer
 
-
-def refresh_lenses(server: ViewlsServer, old: Snapshot | None, new: Snapshot) -> None:
+def refresh_lenses(server: LanguageServer, old: Snapshot | None, new: Snapshot) -> None:
     """Ask a client that supports it to fetch every lens again if ``new`` changes one."""
     if get_capability(server.client_capabilities, "workspace.code_lens.refresh_support", False) \
             and lenses_changed(old, new):

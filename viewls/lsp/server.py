@@ -1,4 +1,4 @@
-"""The viewls language server: state, the analysis worker, and handler registration.
+"""The viewls language server: its state and the analysis worker (handlers: app.py).
 
 Handlers that change state (document sync) only record the new text and schedule an
 analysis; the analysis runs on one worker thread (the host is not thread-safe), off the
@@ -234,28 +234,3 @@ def _done() -> asyncio.Future:
     future = asyncio.get_running_loop().create_future()
     future.set_result(None)
     return future
-
-
-def create_server() -> ViewlsServer:
-    from viewls.lsp import (code_actions, code_lens, commands, completion, definition, hover, inlay_hints,
-                            lifecycle, references, rename, run_commands, semantic_tokens, signature_help, symbols,
-                            sync, watched_files)
-
-    server = ViewlsServer()
-    code_actions.register(server)
-    code_lens.register(server)
-    commands.register(server)
-    completion.register(server)
-    definition.register(server)
-    hover.register(server)
-    inlay_hints.register(server)
-    lifecycle.register(server)
-    references.register(server)
-    rename.register(server)
-    run_commands.register(server)
-    semantic_tokens.register(server)
-    signature_help.register(server)
-    symbols.register(server)
-    sync.register(server)
-    watched_files.register(server)
-    return server

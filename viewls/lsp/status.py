@@ -19,24 +19,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pygls.capabilities import get_capability
+from pygls.lsp.server import LanguageServer
 
 from viewls.diagnostics import Severity
 from viewls.lsp.convert import uri
 
 if TYPE_CHECKING:
-    from viewls.lsp.server import ViewlsServer
     from viewls.lsp.workspace import Project
 
 STATUS = "viewls/status"
 LOADING, ANALYSING, READY, FAILED = "loading", "analysing", "ready", "failed"
 
 
-def wanted(server: ViewlsServer) -> bool:
+def wanted(server: LanguageServer) -> bool:
     experimental = get_capability(server.client_capabilities, "experimental", None)
     return isinstance(experimental, dict) and experimental.get("viewlsStatus") is True
 
 
-def report(server: ViewlsServer, project: Project, state: str, message: str | None = None) -> None:
+def report(server: LanguageServer, project: Project, state: str, message: str | None = None) -> None:
     if not wanted(server):
         return
     server.protocol.notify(STATUS, status(project, state, message))
