@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.lenses import lenses
+from viewls.ide.lenses import lenses
 from viewls.lsp.commands import SHOW_GRAPH
 from viewls.lsp.convert import uri
 from viewls.lsp.run_commands import MATERIALIZE, PREVIEW

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from viewls.analysis.completion import Completion, complete, documentation
+from viewls.ide.completion import Completion, complete, documentation
 from viewls.lsp.buffer import buffer_at
 from viewls.lsp.convert import Document, path_of
 from viewls.lsp.markup import markup

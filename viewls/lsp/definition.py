@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.navigation import definition
+from viewls.ide.navigation import definition
 from viewls.lsp.convert import uri
 from viewls.lsp.server import ViewlsServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.hover import hover
+from viewls.ide.hover import hover
 from viewls.lsp.server import ViewlsServer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.inlay_hints import inlay_hints
+from viewls.ide.inlay_hints import inlay_hints
 from viewls.lsp.server import ViewlsServer
 from viewls.text import Span
 

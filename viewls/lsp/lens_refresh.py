@@ -10,7 +10,7 @@ from __future__ import annotations
 from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 
-from viewls.analysis.lenses import lenses_changed
+from viewls.ide.lenses import lenses_changed
 from viewls.analysis.snapshot import Snapshot
 
 

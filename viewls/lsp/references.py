@@ -14,7 +14,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
-from viewls.analysis.references import references
+from viewls.ide.references import references
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, uri
 from viewls.lsp.server import ViewlsServer

@@ -13,7 +13,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
-from viewls.analysis.rename import Refusal, Renaming, prepare_rename, rename, rename_view
+from viewls.ide.rename import Refusal, Renaming, prepare_rename, rename, rename_view
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import path_of, uri
 from viewls.lsp.errors import request_failed

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from lsprotocol import types
 
-from viewls.analysis.semantic_tokens import SemanticToken, semantic_tokens
+from viewls.ide.semantic_tokens import SemanticToken, semantic_tokens
 from viewls.lsp.convert import Document
 from viewls.lsp.server import ViewlsServer
 from viewls.text import Span

@@ -9,7 +9,7 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from viewls.analysis.signature_help import signature_help
+from viewls.ide.signature_help import signature_help
 from viewls.lsp.buffer import buffer_at
 from viewls.lsp.markup import markup
 from viewls.lsp.server import ViewlsServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from viewls.analysis.symbols import document_symbols, workspace_symbols
+from viewls.ide.symbols import document_symbols, workspace_symbols
 from viewls.lsp.convert import uri
 from viewls.lsp.server import ViewlsServer
 

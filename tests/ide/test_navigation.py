@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.navigation import definition
+from viewls.ide.navigation import definition
 
 SHOP = (Path(__file__).parents[2] / "examples" / "shop").resolve()
 

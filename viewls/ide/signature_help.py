@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlglot.tokens import Token, TokenType
 
-from viewls.analysis.cursor import literal_at, tokenize
-from viewls.analysis.parameters import parameters
+from viewls.ide.cursor import literal_at, tokenize
+from viewls.ide.parameters import parameters
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.functions import FunctionInfo
 from viewls.text import Span

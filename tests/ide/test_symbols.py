@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.symbols import document_symbols, workspace_symbols
+from viewls.ide.symbols import document_symbols, workspace_symbols
 
 SHOP = (Path(__file__).parents[2] / "examples" / "shop").resolve()
 

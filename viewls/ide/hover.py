@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 from sqlglot import exp
 
-from viewls.analysis.scope import column_sources
+from viewls.ide.scope import column_sources
 from viewls.analysis.snapshot import Snapshot
 from viewls.project.types import format_arrow_type
 from viewls.sql.spans import name_span, token_span

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.rename import Prepared, Refusal, Renaming, prepare_rename, rename, rename_view, sql_name
+from viewls.ide.rename import Prepared, Refusal, Renaming, prepare_rename, rename, rename_view, sql_name
 from viewls.text import Span
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"

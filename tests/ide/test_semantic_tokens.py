@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.semantic_tokens import semantic_tokens
+from viewls.ide.semantic_tokens import semantic_tokens
 
 SHOP = (Path(__file__).parents[2] / "examples" / "shop").resolve()
 SCRATCH = SHOP / "views" / "scratch.sql"

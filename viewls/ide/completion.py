@@ -1,8 +1,8 @@
 """Completion as a pure function of (snapshot, file, offset, current text).
 
 The text is the editor's buffer, usually ahead of the snapshot and usually broken, so
-the context comes from tokens before the cursor (``viewls.analysis.cursor``) and the
-relations in scope from ``viewls.analysis.cursor_scope``; schemas and functions come
+the context comes from tokens before the cursor (``viewls.ide.cursor``) and the
+relations in scope from ``viewls.ide.cursor_scope``; schemas and functions come
 from the snapshot. What is offered depends on where the cursor stands:
 
 - after FROM / JOIN or a comma in a FROM list: views, extracts and visible CTEs;
@@ -28,9 +28,9 @@ from pathlib import Path
 from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.tokens import Token, TokenType
 
-from viewls.analysis.cursor import Word, literal_at, tokenize, word_at
-from viewls.analysis.cursor_scope import Column, Relation, Scope, relation_columns, scope_at
-from viewls.analysis.parameters import parameters
+from viewls.ide.cursor import Word, literal_at, tokenize, word_at
+from viewls.ide.cursor_scope import Column, Relation, Scope, relation_columns, scope_at
+from viewls.ide.parameters import parameters
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.functions import FunctionInfo
 from viewls.sql.dialect import DIALECT

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from viewls.analysis import completion
-from viewls.analysis.completion import complete, identifier
+from viewls.ide import completion
+from viewls.ide.completion import complete, identifier
 from viewls.analysis.host import AnalysisHost
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from viewls.analysis.bindings import cte_of, source_of, sources
-from viewls.analysis.references import Kind, Location, Named, Symbol, name_at, usages
+from viewls.ide.bindings import cte_of, source_of, sources
+from viewls.ide.references import Kind, Location, Named, Symbol, name_at, usages
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.planner import quote
 from viewls.project.discover import is_view_file

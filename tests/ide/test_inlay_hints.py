@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.inlay_hints import inlay_hints
+from viewls.ide.inlay_hints import inlay_hints
 from viewls.text import Span
 
 SHOP = (Path(__file__).parents[2] / "examples" / "shop").resolve()

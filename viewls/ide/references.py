@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from viewls.analysis.bindings import cte_of, is_relation, source_of
+from viewls.ide.bindings import cte_of, is_relation, source_of
 from viewls.analysis.snapshot import Snapshot
 from viewls.sql.spans import token_span
 from viewls.text import Span

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from viewls.analysis.cursor import tokenize
+from viewls.ide.cursor import tokenize
 from viewls.analysis.snapshot import Snapshot
 from viewls.project.types import format_arrow_type
 from viewls.sql.canonical import normalize

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.references import references
+from viewls.ide.references import references
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
 

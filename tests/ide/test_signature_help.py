@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.signature_help import signature_help
+from viewls.ide.signature_help import signature_help
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
 

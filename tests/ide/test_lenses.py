@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from viewls.analysis.host import AnalysisHost
-from viewls.analysis.lenses import lenses, lenses_changed
+from viewls.ide.lenses import lenses, lenses_changed
 
 SHOP = (Path(__file__).parents[2] / "examples" / "shop").resolve()
 SCRATCH = SHOP / "views" / "scratch.sql"

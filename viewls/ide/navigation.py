@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from viewls.analysis.scope import column_sources
+from viewls.ide.scope import column_sources
 from viewls.analysis.snapshot import Snapshot
 from viewls.sql.lineage import names_a_cte
 from viewls.sql.spans import name_span, node_span, token_span

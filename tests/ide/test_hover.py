@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from viewls.analysis.hover import hover
+from viewls.ide.hover import hover
 from viewls.analysis.host import AnalysisHost
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
