@@ -13,29 +13,9 @@ from functools import cache
 
 from datafusion import SessionContext
 
+from viewls.engine.function_info import FunctionInfo, Signature
+from viewls.engine.native import catalog
 from viewls.engine.session import session_config, sql_options
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    arguments: tuple[str, ...]
-    returns: str | None
-    variadic: bool = False
-
-    def render(self, name: str) -> str:
-        args = ", ".join(self.arguments) + (", ..." if self.variadic else "")
-        return f"{name}({args})" + (f" -> {self.returns}" if self.returns else "")
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionInfo:
-    name: str
-    kind: str  # scalar, aggregate, window or table
-    origin: str  # "builtin" or "udf"
-    description: str
-    syntax: str
-    signatures: tuple[Signature, ...]
-    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,8 +51,6 @@ ORDER BY specific_name, rid, parameter_mode, ordinal_position
 @cache
 def function_registry() -> FunctionRegistry:
     """Built-ins and native UDFs; computed once per process since they never change."""
-    from viewls.engine.native import catalog
-
     functions = _builtins()
     for info in catalog():
         for name in (info.name, *info.aliases):

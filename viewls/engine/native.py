@@ -18,7 +18,7 @@ from importlib import metadata
 
 from datafusion import SessionContext, udf
 
-from viewls.engine.functions import FunctionInfo, Signature
+from viewls.engine.function_info import FunctionInfo, Signature
 
 
 class NativeUnavailable(RuntimeError):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datafusion import SessionConfig, SessionContext, SQLOptions
 
+from viewls.engine.native import install
+
 
 def session_config() -> SessionConfig:
     return (SessionConfig()
@@ -24,8 +26,6 @@ def sql_options() -> SQLOptions:
 
 def create_session() -> SessionContext:
     """A session with every native UDF installed: the one way viewls makes sessions."""
-    from viewls.engine.native import install
-
     ctx = SessionContext(session_config())
     install(ctx)
     return ctx

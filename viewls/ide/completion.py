@@ -32,7 +32,7 @@ from viewls.ide.cursor import Word, literal_at, tokenize, word_at
 from viewls.ide.cursor_scope import Column, Relation, Scope, relation_columns, scope_at
 from viewls.ide.parameters import parameters
 from viewls.analysis.snapshot import Snapshot
-from viewls.engine.functions import FunctionInfo
+from viewls.engine.function_info import FunctionInfo
 from viewls.sql.dialect import DIALECT
 from viewls.text import Span
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from viewls.engine.functions import FunctionInfo
+from viewls.engine.function_info import FunctionInfo
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from sqlglot.tokens import Token, TokenType
 from viewls.ide.cursor import literal_at, tokenize
 from viewls.ide.parameters import parameters
 from viewls.analysis.snapshot import Snapshot
-from viewls.engine.functions import FunctionInfo
+from viewls.engine.function_info import FunctionInfo
 from viewls.text import Span
 
 _OPEN = {TokenType.L_PAREN: TokenType.R_PAREN, TokenType.L_BRACKET: TokenType.R_BRACKET,

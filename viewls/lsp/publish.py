@@ -7,21 +7,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.convert import Document, diagnostic, uri
 from viewls.lsp.lens_refresh import refresh_lenses
 
 if TYPE_CHECKING:
-    from viewls.lsp.server import ViewlsServer
     from viewls.lsp.workspace import Project
 
 
-def publish_changed(server: ViewlsServer, project: Project, snapshot: Snapshot) -> None:
+def publish_changed(server: LanguageServer, project: Project, snapshot: Snapshot, pull: bool) -> None:
+    """Record ``snapshot`` as the project's and deliver what changed (``pull``: the client
+    pulls diagnostics, so it is only told to ask again)."""
     old = project.snapshot
     changed = project.record(snapshot)
     refresh_lenses(server, old, snapshot)
-    if server.pull_diagnostics:
+    if pull:
         if changed:
             server.workspace_diagnostic_refresh(None)
         return
