@@ -18,9 +18,6 @@ PYTHON=${PYTHON:-python3}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/cargo-target}
 export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$CACHE/pip}
 export PRE_COMMIT_HOME=${PRE_COMMIT_HOME:-$CACHE/pre-commit}
-# maturin then builds for the real base interpreter rather than the hook venv's python, as
-# test_wheel.sh does: PyO3 rebuilds itself and the crate whenever that path changes.
-export MATURIN_PEP517_USE_BASE_PYTHON=1
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PRE_COMMIT_COLOR=never
 unset PYTHONPATH VIRTUAL_ENV
 

@@ -102,7 +102,7 @@ class ViewlsServer(LanguageServer):
             future = self._loaded.get(project)
             if future is not None and not future.done():
                 future.set_result(None)
-        publish_changed(self, project, snapshot, self.pull_diagnostics)
+        self._publish(project, snapshot)
         await self.run_job(project, project.complete)  # the later stages of the whole project
 
     async def project_of(self, uri: str) -> Project | None:
@@ -167,14 +167,14 @@ class ViewlsServer(LanguageServer):
                 continue
             if self._pending.get(project):
                 continue
-            publish_changed(self, project, snapshot, self.pull_diagnostics)  # what logical planning found, at once
+            self._publish(project, snapshot)  # what logical planning found, at once
             try:
                 snapshot = await loop.run_in_executor(self._worker, project.complete)
             except Exception as failure:
                 self.report_server_error(failure, f"analysis of {project.root}")
                 continue
             if not self._pending.get(project):
-                publish_changed(self, project, snapshot, self.pull_diagnostics)
+                self._publish(project, snapshot)
         self._report_if_idle(project)
 
     async def run_job(self, project: Project, job) -> None:
@@ -193,8 +193,11 @@ class ViewlsServer(LanguageServer):
             finally:
                 self._jobs[project].discard(running)
             if not self._pending.get(project):
-                publish_changed(self, project, snapshot, self.pull_diagnostics)
+                self._publish(project, snapshot)
         self._report_if_idle(project)
+
+    def _publish(self, project: Project, snapshot: Snapshot) -> None:
+        publish_changed(self, project, snapshot, self.pull_diagnostics)
 
     def report_status(self, project: Project, state: str, message: str | None = None) -> None:
         """Tell a client that asked for it what the project's analysis is doing, when that changed."""
