@@ -53,27 +53,28 @@ function M.clients(bufnr)
   return found
 end
 
---- Send a request through one client. Neovim 0.11 made `request` a method
---- (client:request); before, it is a plain function field.
-function M.request(client, method, params, handler, bufnr)
-  if vim.fn.has("nvim-0.11") == 1 then
-    return client:request(method, params, handler, bufnr)
+-- Neovim 0.11 made a client's request/notify/request_sync methods (client:request); before,
+-- they are plain function fields.
+local client_methods = vim.fn.has("nvim-0.11") == 1
+
+local function call(client, name, ...)
+  if client_methods then
+    return client[name](client, ...)
   end
-  return client.request(method, params, handler, bufnr)
+  return client[name](...)
+end
+
+--- Send a request through one client.
+function M.request(client, method, params, handler, bufnr)
+  return call(client, "request", method, params, handler, bufnr)
 end
 
 function M.notify_server(client, method, params)
-  if vim.fn.has("nvim-0.11") == 1 then
-    return client:notify(method, params)
-  end
-  return client.notify(method, params)
+  return call(client, "notify", method, params)
 end
 
 function M.request_sync(client, method, params, timeout, bufnr)
-  if vim.fn.has("nvim-0.11") == 1 then
-    return client:request_sync(method, params, timeout, bufnr)
-  end
-  return client.request_sync(method, params, timeout, bufnr)
+  return call(client, "request_sync", method, params, timeout, bufnr)
 end
 
 local function root_uri(params)
