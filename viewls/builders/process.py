@@ -1,0 +1,130 @@
+"""One builder worker process: its request written, its messages queued, its stderr's tail kept.
+
+Three daemon threads do the blocking I/O, so the runner only ever waits on a queue with a
+deadline: a worker that loops, floods its output or dies cannot hang the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from viewls.builders.collect import MAX_MESSAGE
+
+ENDED = None
+"""The message after the last one: the worker exited or broke the protocol."""
+
+_STACK_HEADER = "(most recent call first):"
+
+
+class Tail:
+    """The last bytes of a stream, and how many were written in all (to mark positions)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.total = 0
+        self._data = bytearray()
+        self._changed = threading.Condition()
+
+    def write(self, data: bytes) -> None:
+        with self._changed:
+            self._data += data
+            del self._data[: max(0, len(self._data) - self.size)]
+            self.total += len(data)
+            self._changed.notify_all()
+
+    def since(self, mark: int) -> str:
+        """What was written after position `mark`, as far as it is kept."""
+        with self._changed:
+            kept = min(len(self._data), self.total - mark)
+            return self._data[len(self._data) - kept :].decode("utf-8", "replace")
+
+    def wait_for(self, text: str, mark: int, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: text in self.since(mark), timeout)
+
+
+class WorkerProcess:
+    def __init__(self, root: Path, request: dict[str, Any]) -> None:
+        # -P: the project root must not shadow viewls itself (the worker puts it first later);
+        # -B: running builders writes no __pycache__ into the project.
+        self.process = subprocess.Popen(
+            [sys.executable, "-B", "-P", "-m", "viewls.builders.worker"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # one process group: stopping it stops what user code started
+        )
+        self.stderr = Tail(64 * 1024)
+        self._messages: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
+        data = json.dumps(request).encode()
+        reader = self._thread(self._read)
+        self._thread(self._write, data)
+        self._thread(self._drain)
+        self._thread(self._wait, reader)
+
+    def next(self, timeout: float) -> dict[str, Any] | None:
+        """The next message, or ENDED; raises queue.Empty after `timeout` seconds."""
+        return self._messages.get(timeout=max(timeout, 0))
+
+    def dump_stack(self, mark: int) -> None:
+        """Have faulthandler write the running stack to stderr (waits briefly for it)."""
+        if hasattr(signal, "SIGUSR1") and self.process.poll() is None:
+            try:
+                self.process.send_signal(signal.SIGUSR1)
+            except ProcessLookupError:
+                return
+            self.stderr.wait_for(_STACK_HEADER, mark, 0.5)
+
+    def stop(self) -> int | None:
+        """Kill the worker's process group; its exit status (negative: the signal), if it had exited."""
+        status = self.process.poll()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        return status
+
+    def _thread(self, target: Any, *args: Any) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        return thread
+
+    def _write(self, data: bytes) -> None:
+        try:
+            with self.process.stdin:
+                self.process.stdin.write(data)
+        except OSError:  # the worker died before reading it all: its exit says why
+            pass
+
+    def _read(self) -> None:
+        while line := self.process.stdout.readline(MAX_MESSAGE + 2):
+            try:
+                message = json.loads(line) if line.endswith(b"\n") else None
+            except ValueError:
+                message = None
+            if not isinstance(message, dict):
+                self._messages.put({"broken": len(line)})
+                return
+            self._messages.put(message)
+
+    def _drain(self) -> None:
+        while data := self.process.stderr.read1(65536):
+            self.stderr.write(data)
+
+    def _wait(self, reader: threading.Thread) -> None:
+        self.process.wait()
+        reader.join(1.0)  # what the worker wrote before exiting comes first (unless a child holds the pipe)
+        self._messages.put(ENDED)

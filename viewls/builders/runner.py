@@ -1,0 +1,300 @@
+"""Running builder modules for the analysis: views and problems as plain data, cached.
+
+Builders are user code: they run in worker processes (`viewls.builders.worker`) under a time
+limit per module, and whatever they do (raise, loop, exit, crash, flood their output) comes
+back as a problem on a line of the module, never as a hang or an exception here. Results are
+cached by the module's text and the content of the project files it read while running,
+re-read and hashed on every call, so an unchanged module with unchanged helpers never runs
+again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import re
+import signal
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from viewls.builders.collect import Record, sqlglot_class
+from viewls.builders.process import ENDED, WorkerProcess
+from viewls.spec import SpecRow
+from viewls.text import LineIndex, Span
+
+_STARTUP = 5.0
+"""Seconds a worker may take to start, on top of the first module's time limit."""
+_SHOWN_OUTPUT = 1500
+_FRAME = re.compile(r'File "(.*)", line (\d+)')
+_STACK = re.compile(r"^(?:Current thread 0x[0-9a-f]+|Stack) \(most recent call first\):$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltView:
+    name: str
+    sql: str | None
+    """The query as text, when the builder returned text."""
+    ast: Any | None
+    """The query as a sqlglot Expression, when the builder returned one."""
+    description: str | None
+    ordering: tuple[str, ...]
+    evidence: tuple[str, ...]
+    span: Span
+    """The `@view` / `ViewSpec(` line that produced the view (indentation stripped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProblem:
+    span: Span
+    kind: str
+    """"timeout" | "exception" | "crash" | "invalid"."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleBuild:
+    views: tuple[BuiltView, ...]
+    problems: tuple[BuildProblem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: Path
+    text: str
+    function: str | None = None
+    row: SpecRow | None = None
+
+    @property
+    def key(self) -> tuple:
+        row = self.row and (self.row.name, self.row.source, tuple(sorted(self.row.params.items())))
+        return self.path, self.function, row
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What the worker reported about one job."""
+
+    views: list[Record] = field(default_factory=list)
+    problems: list[Record] = field(default_factory=list)
+    reads: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    text: str
+    reads: tuple[tuple[str, Path, str | None], ...]
+    build: ModuleBuild
+
+
+class BuilderRunner:
+    """Builds the views of builder modules under one project root.
+
+    Not reentrant: calls from several threads take turns. `spawned` counts the worker
+    processes started (each call that has anything to run starts at least one).
+    """
+
+    def __init__(self, root: Path, timeout: float = 10.0) -> None:
+        self.root = Path(os.path.abspath(root))
+        self.timeout = timeout
+        self.spawned = 0
+        self._cache: dict[tuple, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def build(self, modules: Mapping[Path, str]) -> dict[Path, ModuleBuild]:
+        """Every view each module defines (`@view` functions, `views()`), by the given path.
+
+        The texts (the editor's, unsaved ones included) are what runs, also when one builder
+        module imports another; other project modules import from disk.
+        """
+        jobs = [_Job(self._absolute(path), text) for path, text in modules.items()]
+        builds = self._builds(jobs, {job.path: job.text for job in jobs})
+        return dict(zip(modules, builds, strict=True))
+
+    def call_row(self, module: Path, text: str, function: str, row: SpecRow) -> ModuleBuild:
+        """The view a spec row's builder (`builder = "module.py:function"`) returns for `row`."""
+        job = _Job(self._absolute(module), text, function, row)
+        return self._builds([job], {job.path: text})[0]
+
+    def _absolute(self, path: Path) -> Path:
+        return Path(os.path.abspath(self.root / path))
+
+    def _builds(self, jobs: list[_Job], texts: dict[Path, str]) -> list[ModuleBuild]:
+        with self._lock:
+            builds: list[ModuleBuild | None] = []
+            pending = []
+            for job in jobs:
+                entry = self._cache.get(job.key)
+                if not job.path.is_relative_to(self.root):
+                    message = f"builder module {job.path} is outside the project {self.root}"
+                    builds.append(_build(_Outcome(problems=[_problem("invalid", message, 1)]), job.text))
+                elif entry is not None and entry.text == job.text and _fresh(entry, texts):
+                    builds.append(entry.build)
+                else:
+                    builds.append(None)
+                    pending.append(len(builds) - 1)
+            for index, outcome in zip(pending, self._run([jobs[index] for index in pending], texts), strict=True):
+                job = jobs[index]
+                builds[index] = build = _build(outcome, job.text)
+                if any(problem.get("transient") for problem in outcome.problems):
+                    self._cache.pop(job.key, None)
+                else:
+                    reads = tuple((kind, Path(path), _digest(kind, Path(path), texts)) for kind, path in outcome.reads)
+                    self._cache[job.key] = _Entry(job.text, reads, build)
+            return builds
+
+    def _run(self, jobs: list[_Job], texts: dict[Path, str]) -> list[_Outcome]:
+        """One worker for all the jobs; after a job that times out or crashes it, a fresh one for the rest."""
+        outcomes: list[_Outcome] = []
+        while len(outcomes) < len(jobs):
+            batch = jobs[len(outcomes) :]
+            request = {
+                "root": str(self.root),
+                "texts": {path.relative_to(self.root).as_posix(): text for path, text in texts.items() if path.is_relative_to(self.root)},
+                "jobs": [_request(job, self.root) for job in batch],
+            }
+            worker = WorkerProcess(self.root, request)
+            self.spawned += 1
+            try:
+                outcomes += self._drive(worker, batch)
+            finally:
+                worker.stop()
+        return outcomes
+
+    def _drive(self, worker: WorkerProcess, batch: list[_Job]) -> list[_Outcome]:
+        """The outcomes of the batch's jobs in order, up to and including one that failed."""
+        outcomes: list[_Outcome] = []
+        current = _Outcome()
+        at = mark = 0
+        deadline = time.monotonic() + self.timeout + _STARTUP
+        while len(outcomes) < len(batch):
+            file = str(batch[len(outcomes)].path)
+            try:
+                message = worker.next(deadline - time.monotonic())
+            except queue.Empty:
+                worker.dump_stack(mark)
+                stack_line = _stack_line(worker.stderr.since(mark), file)
+                text = f"the builder ran longer than {self.timeout:g} s (an infinite loop?) and was stopped; it must return its views faster"
+                current.problems.append(_problem("timeout", text, stack_line or at or 1))
+                return [*outcomes, current]
+            if message is ENDED or "broken" in message:
+                status = worker.process.returncode if message is ENDED else worker.stop()
+                output = worker.stderr.since(mark)
+                text = _crash_message(status, message, output)
+                current.problems.append(_problem("crash", text, _stack_line(output, file) or at or 1))
+                return [*outcomes, current]
+            if "start" in message:
+                deadline = time.monotonic() + self.timeout
+                at, mark = 0, worker.stderr.total
+            elif "at" in message:
+                at = message["at"]
+            elif "read" in message:
+                current.reads.append(tuple(message["read"]))
+            elif "view" in message:
+                current.views.append(message["view"])
+            elif "done" in message:
+                current.problems += message["problems"]
+                outcomes.append(current)
+                current = _Outcome()
+        return outcomes
+
+
+def _request(job: _Job, root: Path) -> Record:
+    request: Record = {"module": job.path.relative_to(root).as_posix()}
+    if job.row is not None:
+        row = job.row
+        request |= {"function": job.function, "row": {"name": row.name, "source": row.source, "params": dict(row.params)}}
+    return request
+
+
+def _build(outcome: _Outcome, text: str) -> ModuleBuild:
+    lines = LineIndex(text)
+    views = []
+    problems = [BuildProblem(_line_span(lines, text, problem["line"]), problem["kind"], problem["message"]) for problem in outcome.problems]
+    for record in outcome.views:
+        span = _line_span(lines, text, record["line"])
+        ast = record.get("ast")
+        if ast is not None and not all(sqlglot_class(node.get("c")) for node in ast):
+            problems.append(BuildProblem(span, "invalid", f"view '{record['name']}' has a query of unknown node classes"))
+            continue
+        views.append(
+            BuiltView(
+                name=record["name"],
+                sql=record.get("sql"),
+                ast=None if ast is None else _load(ast),
+                description=record["description"],
+                ordering=tuple(record["ordering"]),
+                evidence=tuple(record["evidence"]),
+                span=span,
+            )
+        )
+    return ModuleBuild(tuple(views), tuple(problems))
+
+
+def _load(ast: list[Record]) -> Any:
+    from sqlglot import exp
+
+    return exp.Expression.load(ast)
+
+
+def _line_span(lines: LineIndex, text: str, line: int) -> Span:
+    """A 1-based line without its indentation and trailing blanks."""
+    span = lines.line_span(min(max(line, 1), lines.line_count) - 1)
+    content = text[span.start : span.end]
+    start = span.start + len(content) - len(content.lstrip())
+    return Span(start, max(start, span.start + len(content.rstrip())))
+
+
+def _problem(kind: str, message: str, line: int) -> Record:
+    return {"kind": kind, "message": message, "line": line}
+
+
+def _stack_line(output: str, file: str) -> int | None:
+    """The innermost line of `file` in the last stack faulthandler wrote to `output`."""
+    headers = list(_STACK.finditer(output))
+    if not headers:
+        return None
+    stack = output[headers[-1].end() :].split("\n\n", 1)[0]
+    return next((int(line) for path, line in _FRAME.findall(stack) if path == file), None)
+
+
+def _crash_message(status: int | None, message: Record | None, output: str) -> str:
+    if message is not None:
+        what = "the builder worker broke its protocol (a message too large or garbled) and was stopped"
+    elif status is not None and status < 0:
+        what = f"the builder worker crashed ({_signal_name(-status)}) while running this module"
+    else:
+        what = f"the builder worker exited (status {status}) while running this module (os._exit?)"
+    output = output.strip()
+    if len(output) > _SHOWN_OUTPUT:
+        output = "…" + output[-_SHOWN_OUTPUT:]
+    return f"{what}; its last output:\n{output}" if output else what
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _fresh(entry: _Entry, texts: dict[Path, str]) -> bool:
+    return all(_digest(kind, path, texts) == digest for kind, path, digest in entry.reads)
+
+
+def _digest(kind: str, path: Path, texts: dict[Path, str]) -> str | None:
+    """A file's content (its given text if any) or a directory's listing, hashed; None if absent."""
+    try:
+        if kind == "dir":
+            data = "\0".join(sorted(os.listdir(path))).encode()
+        elif path in texts:
+            data = texts[path].encode()
+        else:
+            data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
