@@ -21,7 +21,8 @@ from viewls.builders.collect import MAX_MESSAGE
 ENDED = None
 """The message after the last one: the worker exited or broke the protocol."""
 
-_STACK_HEADER = "(most recent call first):"
+_STACK_END = "in _run_module_as_main"
+"""The outermost frame of the worker's main thread (run with -m): its stack is written in full."""
 
 
 class Tail:
@@ -66,10 +67,9 @@ class WorkerProcess:
         self.stderr = Tail(64 * 1024)
         self._messages: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
         data = json.dumps(request).encode()
-        reader = self._thread(self._read)
+        readers = (self._thread(self._read), self._thread(self._drain))
         self._thread(self._write, data)
-        self._thread(self._drain)
-        self._thread(self._wait, reader)
+        self._thread(self._wait, readers)
 
     def next(self, timeout: float) -> dict[str, Any] | None:
         """The next message, or ENDED; raises queue.Empty after `timeout` seconds."""
@@ -82,7 +82,7 @@ class WorkerProcess:
                 self.process.send_signal(signal.SIGUSR1)
             except ProcessLookupError:
                 return
-            self.stderr.wait_for(_STACK_HEADER, mark, 0.5)
+            self.stderr.wait_for(_STACK_END, mark, 0.5)
 
     def stop(self) -> int | None:
         """Kill the worker's process group; its exit status (negative: the signal), if it had exited."""
@@ -124,7 +124,8 @@ class WorkerProcess:
         while data := self.process.stderr.read1(65536):
             self.stderr.write(data)
 
-    def _wait(self, reader: threading.Thread) -> None:
+    def _wait(self, readers: tuple[threading.Thread, ...]) -> None:
         self.process.wait()
-        reader.join(1.0)  # what the worker wrote before exiting comes first (unless a child holds the pipe)
+        for reader in readers:  # what the worker wrote before exiting comes first (unless a child holds the pipes)
+            reader.join(1.0)
         self._messages.put(ENDED)

@@ -1,0 +1,100 @@
+"""User code that loops, exits, crashes or floods its output: a problem on its module, never a hang."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests.builders.conftest import Project, line, line_of
+
+FINE = "from viewls.spec import view\n\n@view\ndef fine():\n    return 'SELECT 1'\n"
+
+
+def test_an_infinite_loop_times_out_on_its_line_and_later_modules_still_build(project: Project) -> None:
+    looping = "from viewls.spec import view\n\n@view\ndef spin():\n    while True:\n        pass\n"
+    started = time.monotonic()
+    builds = project.build(a=looping, b=FINE)
+    assert time.monotonic() - started < project.runner.timeout + 2
+    (problem,) = builds["a"].problems
+    assert problem.kind == "timeout" and "longer than 1 s" in problem.message
+    assert line(looping, problem.span) in (5, 6)
+    assert [v.name for v in builds["b"].views] == ["fine"]
+    assert project.runner.spawned == 2
+
+
+def test_os_exit_is_a_crash_on_the_running_view(project: Project) -> None:
+    exiting = "import os\nfrom viewls.spec import view\n\n@view\ndef leave():\n    os._exit(3)\n"
+    builds = project.build(a=FINE, b=exiting, c=FINE)
+    (problem,) = builds["b"].problems
+    assert problem.kind == "crash" and "status 3" in problem.message
+    assert line(exiting, problem.span) == line_of(exiting, "@view")
+    assert builds["a"].views[0].name == builds["c"].views[0].name == "fine"
+
+
+def test_a_segfault_is_a_crash_on_the_faulting_line(project: Project) -> None:
+    faulting = "import ctypes\nfrom viewls.spec import view\n\n@view\ndef fault():\n    ctypes.string_at(0)\n"
+    builds = project.build(a=faulting, b=FINE)
+    (problem,) = builds["a"].problems
+    assert problem.kind == "crash" and "SIGSEGV" in problem.message and "Segmentation fault" in problem.message
+    assert line(faulting, problem.span) == 6
+    assert builds["b"].views[0].name == "fine"
+
+
+def test_a_crash_while_importing_lands_on_line_one(project: Project) -> None:
+    build, _ = project.build_one("import os\nos._exit(0)\n")
+    (problem,) = build.problems
+    assert problem.kind == "crash" and problem.span.start == 0
+
+
+def test_sys_exit_is_an_exception_on_its_line(project: Project) -> None:
+    build, text = project.build_one("import sys\nfrom viewls.spec import view\n\n@view\ndef leave():\n    sys.exit(2)\n")
+    (problem,) = build.problems
+    assert problem.kind == "exception" and "sys.exit(2)" in problem.message
+    assert line(text, problem.span) == 6
+    assert project.runner.spawned == 1
+
+
+def test_user_output_does_not_corrupt_the_protocol(project: Project) -> None:
+    build, _ = project.build_one(
+        """\
+        import os, sys
+        from viewls.spec import view
+
+        print('{"done": 0, "problems": []}')
+        os.write(1, b'{"view": {}}\\n')
+        sys.__stdout__.write("not json\\n")
+        sys.stderr.write("x" * 5_000_000)
+
+        @view
+        def noisy():
+            print("SELECT garbage")
+            return "SELECT 1"
+        """
+    )
+    assert build.problems == () and [v.name for v in build.views] == ["noisy"]
+
+
+def test_an_oversized_view_is_refused(project: Project) -> None:
+    build, text = project.build_one(
+        "from viewls.spec import view\n\n@view\ndef huge():\n    return 'SELECT ' + ' + '.join(['1'] * 6_000_000)\n"
+    )
+    (problem,) = build.problems
+    assert problem.kind == "invalid" and "larger than viewls accepts" in problem.message
+
+
+def test_a_crash_message_shows_the_output_before_it(project: Project) -> None:
+    build, _ = project.build_one("import os, sys\nsys.stderr.write('loading the catalog\\n')\nsys.stderr.flush()\nos._exit(1)\n")
+    (problem,) = build.problems
+    assert problem.message.endswith("its last output:\nloading the catalog")
+
+
+def test_the_worker_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, viewls.builders.worker, viewls.builders.runner\n"
+        "heavy = ('sqlglot', 'datafusion', 'pyarrow', 'viewls.analysis', 'viewls.ide', 'viewls.lsp', 'viewls.engine')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    # The runner imports sqlglot only to load an Expression result; the worker never does.
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.strip() == "[]"
