@@ -24,6 +24,7 @@ MAX_MESSAGE = 16 * 1024 * 1024
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_TEXT = 2000
+_MAX_PROBLEMS = 100
 
 
 class Collector:
@@ -37,12 +38,13 @@ class Collector:
         self.defined: dict[str, int] = {}
 
     def module(self, module: types.ModuleType) -> None:
-        """Every view the module defines: `@view` functions, then `views()`."""
-        marked = {id(value): value for value in vars(module).values() if self._own(value) and _mark(value)}
-        functions = sorted(marked.values(), key=lambda function: self.line(_mark(function).origin, 0))
-        for function in functions:
-            mark = _mark(function)
-            line = self.line(mark.origin, _first_line(function))
+        """Every view the module defines: `@view` functions in line order, then `views()`."""
+        marked = {}
+        for value in vars(module).values():
+            mark = _mark(value) if self._own(value) else None
+            if mark is not None:
+                marked[id(value)] = (self.line(mark.origin, _first_line(value)), value, mark)
+        for line, function, mark in sorted(marked.values(), key=lambda marked: marked[0]):
             if _required_arguments(function):
                 message = (
                     f"@view function {function.__name__}() must take no arguments; a spec row's builder "
@@ -57,6 +59,20 @@ class Collector:
         if callable(generate) and self._own(generate):
             self.generated(generate)
 
+    def generated(self, generate: Callable[[], Any]) -> None:
+        """The views `views()` yields, each on its `ViewSpec(` line."""
+        line = _first_line(generate)
+        self.send({"at": line})
+        try:
+            for item in generate():
+                if isinstance(item, ViewSpec):
+                    self.view(item, None, line, None)
+                else:
+                    message = f"views() yielded {_kind(item)}; yield ViewSpec(name, query, ...) objects"
+                    self.problem("invalid", message, line)
+        except BaseException as error:  # noqa: BLE001 - whatever user code raises is a diagnostic
+            self.exception(error, line, "views()")
+
     def row(self, module: types.ModuleType, function_name: str, row: SpecRow) -> None:
         """The view a spec row's builder function returns for `row`."""
         function = vars(module).get(function_name)
@@ -70,19 +86,6 @@ class Collector:
         if result is not _FAILED:
             self.view(result, row.name, line, None, required=row.name)
 
-    def generated(self, generate: Callable[[], Any]) -> None:
-        line = _first_line(generate)
-        self.send({"at": line})
-        try:
-            for item in generate():
-                if isinstance(item, ViewSpec):
-                    self.view(item, None, line, None)
-                else:
-                    message = f"views() yielded {_kind(item)}; yield ViewSpec(name, query, ...) objects (each view needs a name)"
-                    self.problem("invalid", message, line)
-        except BaseException as error:  # noqa: BLE001 - whatever user code raises is a diagnostic
-            self.exception(error, line, "views()")
-
     def call(self, function: Callable[..., Any], arguments: tuple, line: int) -> Any:
         self.send({"at": line})
         try:
@@ -91,54 +94,73 @@ class Collector:
             self.exception(error, line, f"{getattr(function, '__name__', 'the builder')}()")
             return _FAILED
 
-    def view(self, result: Any, name: str | None, line: int, mark: ViewMark | None, required: str | None = None) -> None:
+    def view(
+        self, result: Any, name: str | None, line: int, mark: ViewMark | None, required: str | None = None
+    ) -> None:
         """Check one builder result and send it as a view record, or record why it is not one."""
         metadata = (mark.description, mark.ordering, mark.evidence) if mark else (None, (), ())
         if isinstance(result, ViewSpec):
             line = self.line(result.origin, line)
             if mark is not None and mark.explicit:
-                message = "this function returns a ViewSpec: give the name and metadata to the ViewSpec, not to @view(...)"
+                message = "the function returns a ViewSpec: give the name and metadata to it, not to @view(...)"
                 self.problem("invalid", message, line)
                 return
             name, result, metadata = result.name, result.query, (result.description, result.ordering, result.evidence)
-        problem = _name_problem(name, required) or _metadata_problem(*metadata)
-        if problem is None and name in self.defined:
-            problem = f"view '{name}' is already defined at line {self.defined[name]} of this module"
         query = _query(result)
-        if isinstance(query, str) and problem is None:
-            problem = query
+        problem = (
+            _name_problem(name, required)
+            or self._duplicate(name)
+            or _metadata_problem(*metadata)
+            or (query if isinstance(query, str) else None)
+        )
         if problem is not None:
             self.problem("invalid", problem, line)
             return
         description, ordering, evidence = metadata
-        record = {"name": name, "line": line, "description": description, "ordering": list(ordering), "evidence": list(evidence), **query}
+        record = {
+            "name": name,
+            "line": line,
+            "description": description,
+            "ordering": list(ordering),
+            "evidence": list(evidence),
+            **query,
+        }
         try:
             message = json.dumps({"view": record})
         except (TypeError, ValueError) as error:
             self.problem("invalid", f"view '{name}' cannot be sent to viewls: {error}", line)
             return
         if len(message) > MAX_MESSAGE:
-            self.problem("invalid", f"view '{name}' is {len(message) // 1024 // 1024} MB, larger than viewls accepts", line)
+            megabytes = len(message) // 1024 // 1024
+            self.problem("invalid", f"view '{name}' is {megabytes} MB, larger than viewls accepts", line)
             return
         self.defined[name] = line
         self.send(message)
 
-    def exception(self, error: BaseException, line: int, running: str) -> None:
-        """An exception from user code, on the innermost line of this module it passed through."""
+    def exception(self, error: BaseException, line: int, running: str | None) -> None:
+        """An exception from user code (`running` a function, or the module's import if None), on
+        the innermost line of this module it passed through."""
         line = _raised_at(error, self.file) or line
         if isinstance(error, SystemExit):
-            message = f"{running} called sys.exit({_shorten(repr(error.code))}); a builder returns its views, it does not exit"
+            code = _shorten(repr(error.code))
+            message = f"{running or 'the module'} called sys.exit({code}); a builder returns views, it does not exit"
         elif isinstance(error, SyntaxError):  # the module's own, or an imported one's (named by str())
             message = f"SyntaxError: {error.msg if error.filename == self.file else error}"
         else:
             message = f"{type(error).__name__}: {_shorten(str(error))}"
-            if running != "import":
+            if running is not None:
                 message += f" (raised in {running})"
         # A missing module or file may appear without this module changing: never cached.
         self.problem("exception", message, line, transient=isinstance(error, ImportError | OSError))
 
     def problem(self, kind: str, message: str, line: int, transient: bool = False) -> None:
-        self.problems.append({"kind": kind, "message": message, "line": line, "transient": transient})
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append({"kind": kind, "message": message, "line": line, "transient": transient})
+
+    def _duplicate(self, name: str) -> str | None:
+        if name in self.defined:
+            return f"view '{name}' is already defined at line {self.defined[name]} of this module"
+        return None
 
     def line(self, origin: Origin, fallback: int) -> int:
         """The innermost line of this module among a ViewSpec's or decorator's calling frames."""
@@ -183,9 +205,9 @@ def _name_problem(name: object, required: str | None) -> str | None:
     if not isinstance(name, str):
         return f"a view name must be text, not {_kind(name)}"
     if not _IDENTIFIER.fullmatch(name):
-        return f"view name '{name}' is not a SQL identifier (letters, digits and '_', not starting with a digit)"
+        return f"view name '{name}' is not a SQL identifier (letters, digits and '_', not first a digit)"
     if required is not None and name != required:
-        return f"the builder returned view '{name}' for the spec row '{required}'; a row's view has the row's name"
+        return f"the builder returned view '{name}' for spec row '{required}'; a row's view has the row's name"
     return None
 
 
@@ -209,10 +231,10 @@ def _query(result: object) -> Record | str:
         ast = result.dump()
         foreign = next((node["c"] for node in ast if not sqlglot_class(node.get("c"))), None)
         if foreign is not None:
-            return f"the query contains a node of class {foreign}, which is not sqlglot's; build it from sqlglot's expressions"
+            return f"the query contains a node of class {foreign}, not one of sqlglot's expressions"
         return {"ast": ast}
     if isinstance(result, types.GeneratorType):
-        return "a @view function returns one query, not a generator; yield ViewSpec objects from views() to build several"
+        return "a @view function returns one query, not a generator; to build several, yield ViewSpecs from views()"
     return f"the builder returned {_kind(result)}; return SQL text, a sqlglot Expression or a ViewSpec"
 
 

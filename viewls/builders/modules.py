@@ -60,9 +60,9 @@ class Project:
         if name not in self.texts:
             return None
         file, text = self.texts[name]
-        package = os.path.basename(file) == "__init__.py"
+        package = [os.path.dirname(file)] if os.path.basename(file) == "__init__.py" else None
         return importlib.util.spec_from_file_location(
-            name, file, loader=_TextLoader(self, text), submodule_search_locations=[os.path.dirname(file)] if package else None
+            name, file, loader=_TextLoader(self, text), submodule_search_locations=package
         )
 
     def note(self, kind: str, path: str) -> None:
@@ -74,7 +74,8 @@ class Project:
     def _audit(self, event: str, args: tuple) -> None:
         if event == "open":
             path, mode, flags = args
-            if isinstance(path, str) and not (flags & _WRITE if isinstance(flags, int) else set("wax+") & set(mode or "")):
+            writes = flags & _WRITE if isinstance(flags, int) else set("wax+") & set(mode or "")
+            if isinstance(path, str) and not writes:
                 self.note("file", _source(os.path.abspath(path)))
         elif event in ("os.listdir", "os.scandir") and isinstance(args[0], str | None):
             # The import system lists directories to find modules; only the builder's own

@@ -60,6 +60,9 @@ class BuildProblem:
 class ModuleBuild:
     views: tuple[BuiltView, ...]
     problems: tuple[BuildProblem, ...]
+    inputs: tuple[Path, ...] = ()
+    """The project files and directories the module read besides itself (imported helpers,
+    data files, listings): the build is stale when one of them changes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +155,10 @@ class BuilderRunner:
         outcomes: list[_Outcome] = []
         while len(outcomes) < len(jobs):
             batch = jobs[len(outcomes) :]
+            inside = {path.relative_to(self.root): text for path, text in texts.items() if path.is_relative_to(self.root)}
             request = {
                 "root": str(self.root),
-                "texts": {path.relative_to(self.root).as_posix(): text for path, text in texts.items() if path.is_relative_to(self.root)},
+                "texts": {path.as_posix(): text for path, text in inside.items()},
                 "jobs": [_request(job, self.root) for job in batch],
             }
             worker = WorkerProcess(self.root, request)
@@ -178,7 +182,10 @@ class BuilderRunner:
             except queue.Empty:
                 worker.dump_stack(mark)
                 stack_line = _stack_line(worker.stderr.since(mark), file)
-                text = f"the builder ran longer than {self.timeout:g} s (an infinite loop?) and was stopped; it must return its views faster"
+                text = (
+                    f"the builder ran longer than {self.timeout:g} s (an infinite loop?) and was stopped; "
+                    "it must return its views faster"
+                )
                 current.problems.append(_problem("timeout", text, stack_line or at or 1))
                 return [*outcomes, current]
             if message is ENDED or "broken" in message:
@@ -207,19 +214,24 @@ def _request(job: _Job, root: Path) -> Record:
     request: Record = {"module": job.path.relative_to(root).as_posix()}
     if job.row is not None:
         row = job.row
-        request |= {"function": job.function, "row": {"name": row.name, "source": row.source, "params": dict(row.params)}}
+        request["function"] = job.function
+        request["row"] = {"name": row.name, "source": row.source, "params": dict(row.params)}
     return request
 
 
 def _build(outcome: _Outcome, text: str) -> ModuleBuild:
     lines = LineIndex(text)
     views = []
-    problems = [BuildProblem(_line_span(lines, text, problem["line"]), problem["kind"], problem["message"]) for problem in outcome.problems]
+    problems = [
+        BuildProblem(_line_span(lines, text, problem["line"]), problem["kind"], problem["message"])
+        for problem in outcome.problems
+    ]
     for record in outcome.views:
         span = _line_span(lines, text, record["line"])
         ast = record.get("ast")
         if ast is not None and not all(sqlglot_class(node.get("c")) for node in ast):
-            problems.append(BuildProblem(span, "invalid", f"view '{record['name']}' has a query of unknown node classes"))
+            message = f"view '{record['name']}' has a query of unknown node classes"
+            problems.append(BuildProblem(span, "invalid", message))
             continue
         views.append(
             BuiltView(
@@ -232,7 +244,7 @@ def _build(outcome: _Outcome, text: str) -> ModuleBuild:
                 span=span,
             )
         )
-    return ModuleBuild(tuple(views), tuple(problems))
+    return ModuleBuild(tuple(views), tuple(problems), tuple(Path(path) for _, path in outcome.reads))
 
 
 def _load(ast: list[Record]) -> Any:

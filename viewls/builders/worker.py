@@ -50,7 +50,7 @@ def main() -> None:
         try:
             module = project.run(relative)
         except BaseException as error:  # noqa: BLE001 - whatever user code raises is a diagnostic
-            collector.exception(error, 1, "import")
+            collector.exception(error, 1, None)
         else:
             if "function" in job:
                 collector.row(module, job["function"], SpecRow(**job["row"]))
