@@ -252,3 +252,8 @@ def test_view_spec_records_its_caller() -> None:
         return "SELECT 1"
 
     assert plain() == "SELECT 1" and plain.__viewls_view__.origin[0][0] == __file__
+
+
+def test_a_module_named_like_an_installed_one_is_refused(project: Project) -> None:
+    (problem,) = project.runner.build({Path("json.py"): "X = 1\n"})[Path("json.py")].problems
+    assert problem.kind == "exception" and "taken by an installed module" in problem.message

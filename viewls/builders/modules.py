@@ -54,7 +54,10 @@ class Project:
                 del sys.modules[name]
         self.read.clear()
         self.running = os.path.join(self.root, relative)
-        return importlib.import_module(module_name(relative))
+        name = module_name(relative)
+        if name in sys.modules:  # not a project module, or it would be gone by now
+            raise ImportError(f"the builder module's name '{name}' is taken by an installed module; rename the file")
+        return importlib.import_module(name)
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
         if name not in self.texts:
