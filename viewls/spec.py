@@ -10,10 +10,14 @@
         for source in ("orders", "payments"):
             yield ViewSpec(f"{source}_ids", f"SELECT id FROM {source}")
 
-A query is SQL text or a sqlglot Expression. Builders run in viewls's builder worker
-process, never in the language server, so this module stays tiny and imports nothing heavy
-(sqlglot only when type checking). Each `@view` and `ViewSpec(` remembers the line it was
-written on, so a diagnostic about the view lands there.
+A module's views are the `@view` functions it defines (not ones it imports) and what its
+`views()` yields. A spec row's builder (`builder = "specs/custom.py:users_norm"`) is a plain
+function taking a SpecRow: see SpecRow. A query is SQL text or a sqlglot Expression.
+
+Builders run in viewls's builder worker process, never in the language server, so this
+module stays tiny and imports nothing heavy (sqlglot only when type checking). Each `@view`
+and `ViewSpec(` remembers the line it was written on, so a diagnostic about the view lands
+there.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.builders.conftest import Project
+from tests.builders.project import Project
 from viewls.spec import SpecRow
 
 USES_HELPER = """\

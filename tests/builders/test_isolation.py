@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from tests.builders.conftest import Project, line, line_of
+from tests.builders.project import Project, line, line_of
 
 FINE = "from viewls.spec import view\n\n@view\ndef fine():\n    return 'SELECT 1'\n"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from tests.builders.conftest import Project, line, line_of
+from tests.builders.project import Project, line, line_of
 from viewls.spec import SpecRow, ViewSpec, view
 from viewls.sql.dialect import DIALECT
 
