@@ -84,9 +84,8 @@ class WorkerProcess:
                 return
             self.stderr.wait_for(_STACK_END, mark, 0.5)
 
-    def stop(self) -> int | None:
-        """Kill the worker's process group; its exit status (negative: the signal), if it had exited."""
-        status = self.process.poll()
+    def stop(self) -> None:
+        """Kill the worker's process group (what user code started too) and reap the worker."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -95,7 +94,6 @@ class WorkerProcess:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        return status
 
     def _thread(self, target: Any, *args: Any) -> threading.Thread:
         thread = threading.Thread(target=target, args=args, daemon=True)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlglot import exp
+
 from viewls.builders.collect import Record, sqlglot_class
 from viewls.builders.process import ENDED, WorkerProcess
 from viewls.spec import SpecRow
@@ -189,9 +191,9 @@ class BuilderRunner:
                 current.problems.append(_problem("timeout", text, stack_line or at or 1))
                 return [*outcomes, current]
             if message is ENDED or "broken" in message:
-                status = worker.process.returncode if message is ENDED else worker.stop()
+                worker.stop()
                 output = worker.stderr.since(mark)
-                text = _crash_message(status, message, output)
+                text = _crash_message(worker.process.returncode, message, output)
                 current.problems.append(_problem("crash", text, _stack_line(output, file) or at or 1))
                 return [*outcomes, current]
             if "start" in message:
@@ -237,7 +239,7 @@ def _build(outcome: _Outcome, text: str) -> ModuleBuild:
             BuiltView(
                 name=record["name"],
                 sql=record.get("sql"),
-                ast=None if ast is None else _load(ast),
+                ast=None if ast is None else exp.Expression.load(ast),
                 description=record["description"],
                 ordering=tuple(record["ordering"]),
                 evidence=tuple(record["evidence"]),
@@ -245,12 +247,6 @@ def _build(outcome: _Outcome, text: str) -> ModuleBuild:
             )
         )
     return ModuleBuild(tuple(views), tuple(problems), tuple(Path(path) for _, path in outcome.reads))
-
-
-def _load(ast: list[Record]) -> Any:
-    from sqlglot import exp
-
-    return exp.Expression.load(ast)
 
 
 def _line_span(lines: LineIndex, text: str, line: int) -> Span:
