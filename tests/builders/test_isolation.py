@@ -7,6 +7,7 @@ import sys
 import time
 
 from tests.builders.project import Project, line, line_of
+from viewls.builders.process import ENDED, WorkerProcess
 
 FINE = "from viewls.spec import view\n\n@view\ndef fine():\n    return 'SELECT 1'\n"
 
@@ -96,3 +97,15 @@ def test_the_worker_imports_nothing_heavy_and_the_runner_no_upper_layer() -> Non
     for module, forbidden in (("viewls.builders.worker", ("sqlglot", *upper)), ("viewls.builders.runner", upper)):
         found = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, check=True)
         assert not [name for name in found.stdout.splitlines() if name.startswith(forbidden)], module
+
+
+def test_a_worker_without_its_runner_ends_itself(project: Project) -> None:
+    project.write("specs/spin.py", "while True:\n    pass\n")
+    request = {"root": str(project.root), "timeout": 0.2, "texts": {}, "jobs": [{"module": "specs/spin.py"}]}
+    worker = WorkerProcess(project.root, request)  # nobody stops it
+    try:
+        while worker.next(5) is not ENDED:
+            pass
+        assert worker.process.returncode == 1 and "Timeout" in worker.stderr.since(0)
+    finally:
+        worker.stop()

@@ -160,6 +160,7 @@ class BuilderRunner:
             inside = {path.relative_to(self.root): text for path, text in texts.items() if path.is_relative_to(self.root)}
             request = {
                 "root": str(self.root),
+                "timeout": self.timeout,
                 "texts": {path.as_posix(): text for path, text in inside.items()},
                 "jobs": [_request(job, self.root) for job in batch],
             }

@@ -2,7 +2,7 @@
 
 It reads one JSON request on stdin,
 
-    {"root": "/abs/project", "texts": {"specs/a.py": "..."},
+    {"root": "/abs/project", "timeout": 10.0, "texts": {"specs/a.py": "..."},
      "jobs": [{"module": "specs/a.py"}, {"module": "specs/b.py", "function": "f", "row": {...}}]}
 
 and writes one JSON message a line as the work happens, so that when the worker is stopped or
@@ -13,6 +13,10 @@ dies the runner knows which job and line were running and what had been read:
 Stdout's file descriptor belongs to the protocol alone: user output, from Python or not, goes
 to stderr, which the runner keeps the tail of. faulthandler writes the stack there on a crash
 or on SIGUSR1 (sent on a timeout), which places those on the line that was running.
+
+The runner stops a module that runs past its time limit. Should the runner itself be gone,
+faulthandler's watchdog (a C thread: it fires even while user code holds the GIL) ends the
+worker at twice the limit, so no orphan spins on.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def main() -> None:
     root = request["root"]
     project = Project(root, request["texts"], lambda read: send({"read": read}))
     for index, job in enumerate(request["jobs"]):
+        faulthandler.dump_traceback_later(2 * request["timeout"] + 1, exit=True)
         send({"start": index})
         relative = job["module"]
         collector = Collector(os.path.join(root, relative), module_name(relative), send)
