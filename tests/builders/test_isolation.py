@@ -109,3 +109,12 @@ def test_a_worker_without_its_runner_ends_itself(project: Project) -> None:
         assert worker.process.returncode == 1 and "Timeout" in worker.stderr.since(0)
     finally:
         worker.stop()
+
+
+def test_a_worker_that_cannot_start_is_a_problem_on_each_module(project: Project, monkeypatch) -> None:
+    monkeypatch.setattr("viewls.builders.process.sys.executable", str(project.root / "no-python"))
+    builds = project.build(a=FINE, b=FINE)
+    assert [problem.kind for build in builds.values() for problem in build.problems] == ["crash", "crash"]
+    assert "could not start" in builds["a"].problems[0].message
+    monkeypatch.undo()  # not cached: the next call runs them
+    assert project.build(a=FINE, b=FINE)["b"].views[0].name == "fine"

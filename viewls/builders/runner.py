@@ -99,8 +99,8 @@ class _Entry:
 class BuilderRunner:
     """Builds the views of builder modules under one project root.
 
-    Not reentrant: calls from several threads take turns. `spawned` counts the worker
-    processes started (each call that has anything to run starts at least one).
+    Concurrent calls take turns. `spawned` counts the worker processes started (a call with
+    anything to run starts one, and one more after each module that times out or crashes).
     """
 
     def __init__(self, root: Path, timeout: float = 10.0) -> None:
@@ -164,7 +164,12 @@ class BuilderRunner:
                 "texts": {path.as_posix(): text for path, text in inside.items()},
                 "jobs": [_request(job, self.root) for job in batch],
             }
-            worker = WorkerProcess(self.root, request)
+            try:
+                worker = WorkerProcess(self.root, request)
+            except OSError as error:
+                message = f"the builder worker could not start: {error}"
+                failed = [_problem("crash", message, 1, transient=True)]
+                return [*outcomes, *(_Outcome(problems=failed) for _ in batch)]
             self.spawned += 1
             try:
                 outcomes += self._drive(worker, batch)
@@ -258,8 +263,8 @@ def _line_span(lines: LineIndex, text: str, line: int) -> Span:
     return Span(start, max(start, span.start + len(content.rstrip())))
 
 
-def _problem(kind: str, message: str, line: int) -> Record:
-    return {"kind": kind, "message": message, "line": line}
+def _problem(kind: str, message: str, line: int, transient: bool = False) -> Record:
+    return {"kind": kind, "message": message, "line": line, "transient": transient}
 
 
 def _stack_line(output: str, file: str) -> int | None:
