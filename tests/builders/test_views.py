@@ -257,3 +257,12 @@ def test_view_spec_records_its_caller() -> None:
 def test_a_module_named_like_an_installed_one_is_refused(project: Project) -> None:
     (problem,) = project.runner.build({Path("json.py"): "X = 1\n"})[Path("json.py")].problems
     assert problem.kind == "exception" and "taken by an installed module" in problem.message
+
+
+def test_views_imported_from_another_module_belong_to_that_module(project: Project) -> None:
+    project.write("specs/__init__.py", "")
+    base = "from viewls.spec import view\n\n@view\ndef base():\n    return 'SELECT 1'\n\ndef views():\n    return []\n"
+    user = "from specs.base import base, views\nfrom viewls.spec import view\n\n@view\ndef own():\n    return 'SELECT 2'\n"
+    builds = project.build(base=base, user=user)
+    assert [v.name for v in builds["base"].views] == ["base"]
+    assert [v.name for v in builds["user"].views] == ["own"]

@@ -75,16 +75,21 @@ class Project:
             self.report(read)
 
     def _audit(self, event: str, args: tuple) -> None:
-        if event == "open":
-            path, mode, flags = args
-            writes = flags & _WRITE if isinstance(flags, int) else set("wax+") & set(mode or "")
-            if isinstance(path, str) and not writes:
-                self.note("file", _source(os.path.abspath(path)))
-        elif event in ("os.listdir", "os.scandir") and isinstance(args[0], str | None):
-            # The import system lists directories to find modules; only the builder's own
-            # listings (a view per file, say) are inputs.
-            if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
-                self.note("dir", os.path.abspath(args[0] or "."))
+        if event not in ("open", "os.listdir", "os.scandir"):
+            return
+        try:  # an exception here would fail the user's open() or listdir()
+            if event == "open":
+                path, mode, flags = args
+                writes = flags & _WRITE if isinstance(flags, int) else set("wax+") & set(mode or "")
+                if isinstance(path, str) and not writes:
+                    self.note("file", _source(os.path.abspath(path)))
+            elif isinstance(args[0], str | None):
+                # The import system lists directories to find modules; only the builder's own
+                # listings (a view per file, say) are inputs.
+                if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+                    self.note("dir", os.path.abspath(args[0] or "."))
+        except Exception:  # noqa: BLE001, S110 - a read left untracked beats a broken builder
+            pass
 
     def _local(self, path: str) -> bool:
         """Project code or data: under the root, but not an environment or viewls itself."""
@@ -96,9 +101,12 @@ class Project:
         )
 
     def _local_module(self, module: object) -> bool:
-        file = getattr(module, "__file__", None)
-        paths = getattr(module, "__path__", None) or []
-        return any(isinstance(path, str) and self._local(os.path.abspath(path)) for path in (file, *paths))
+        try:  # sys.modules may hold any object, lazy modules whose attributes import things included
+            namespace = vars(module)
+            paths = [namespace.get("__file__"), *(namespace.get("__path__") or ())]
+        except Exception:  # noqa: BLE001
+            return False
+        return any(isinstance(path, str) and self._local(os.path.abspath(path)) for path in paths)
 
 
 class _TextLoader:

@@ -19,7 +19,7 @@ from typing import Any
 from viewls.builders.collect import MAX_MESSAGE
 
 ENDED = None
-"""The message after the last one: the worker exited or broke the protocol."""
+"""The message after the last one: the worker exited."""
 
 _STACK_END = "in _run_module_as_main"
 """The outermost frame of the worker's main thread (run with -m): its stack is written in full."""
