@@ -76,12 +76,26 @@ def test_user_output_does_not_corrupt_the_protocol(project: Project) -> None:
     assert build.problems == () and [v.name for v in build.views] == ["noisy"]
 
 
-def test_an_oversized_view_is_refused(project: Project) -> None:
-    build, text = project.build_one(
-        "from viewls.spec import view\n\n@view\ndef huge():\n    return 'SELECT ' + ' + '.join(['1'] * 6_000_000)\n"
+def test_oversized_views_are_refused(project: Project) -> None:
+    project.runner.timeout = 10  # sending 80 MB takes a while
+    build, _ = project.build_one(
+        """\
+        from viewls.spec import view, ViewSpec
+
+        @view
+        def huge():
+            return 'SELECT ' + ' + '.join(['1'] * 6_000_000)
+
+        def views():
+            query = 'SELECT ' + ' + '.join(['1'] * 3_500_000)
+            for number in range(5):
+                yield ViewSpec(f"big_{number}", query)
+        """
     )
-    (problem,) = build.problems
-    assert problem.kind == "invalid" and "larger than viewls accepts" in problem.message
+    single, total = build.problems
+    assert single.kind == "invalid" and "22 MB, larger than viewls accepts" in single.message
+    assert total.kind == "invalid" and "view 'big_4' is 13 MB, more, with the module's other views," in total.message
+    assert [v.name for v in build.views] == ["big_0", "big_1", "big_2", "big_3"]
 
 
 def test_a_crash_message_shows_the_output_before_it(project: Project) -> None:

@@ -21,6 +21,8 @@ Record = dict[str, Any]
 
 MAX_MESSAGE = 16 * 1024 * 1024
 """Bytes in one protocol message; a bigger view is reported instead of sent."""
+_MAX_SENT = 4 * MAX_MESSAGE
+"""Bytes of views from one module."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_TEXT = 2000
@@ -36,6 +38,7 @@ class Collector:
         self.send = send
         self.problems: list[Record] = []
         self.defined: dict[str, int] = {}
+        self.sent = 0
 
     def module(self, module: types.ModuleType) -> None:
         """Every view the module defines: `@view` functions in line order, then `views()`."""
@@ -130,10 +133,12 @@ class Collector:
         except (TypeError, ValueError) as error:
             self.problem("invalid", f"view '{name}' cannot be sent to viewls: {error}", line)
             return
-        if len(message) > MAX_MESSAGE:
+        if len(message) > MAX_MESSAGE or self.sent + len(message) > _MAX_SENT:
             megabytes = len(message) // 1024 // 1024
-            self.problem("invalid", f"view '{name}' is {megabytes} MB, larger than viewls accepts", line)
+            what = "larger than" if len(message) > MAX_MESSAGE else "more, with the module's other views, than"
+            self.problem("invalid", f"view '{name}' is {megabytes} MB, {what} viewls accepts", line)
             return
+        self.sent += len(message)
         self.defined[name] = line
         self.send(message)
 
