@@ -25,6 +25,7 @@ from typing import Any
 from sqlglot import exp
 
 from viewls.builders.collect import Record, sqlglot_class
+from viewls.builders.literals import Literals
 from viewls.builders.process import ENDED, WorkerProcess
 from viewls.spec import SpecRow
 from viewls.text import LineIndex, Span
@@ -48,6 +49,9 @@ class BuiltView:
     evidence: tuple[str, ...]
     span: Span
     """The `@view` / `ViewSpec(` line that produced the view (indentation stripped)."""
+    sql_span: Span | None = None
+    """Where `sql` is written in the module, when it is a plain string literal there: offset
+    `i` of the query is `sql_span.start + i` in the module (see builders.literals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,7 @@ def _request(job: _Job, root: Path) -> Record:
 
 def _build(outcome: _Outcome, text: str) -> ModuleBuild:
     lines = LineIndex(text)
+    literals = Literals(text)
     views = []
     problems = [
         BuildProblem(_line_span(lines, text, problem["line"]), problem["kind"], problem["message"])
@@ -236,20 +241,21 @@ def _build(outcome: _Outcome, text: str) -> ModuleBuild:
     ]
     for record in outcome.views:
         span = _line_span(lines, text, record["line"])
-        ast = record.get("ast")
-        if ast is not None and not all(sqlglot_class(node.get("c")) for node in ast):
+        dump, sql = record.get("ast"), record.get("sql")
+        if dump is not None and not all(sqlglot_class(node.get("c")) for node in dump):
             message = f"view '{record['name']}' has a query of unknown node classes"
             problems.append(BuildProblem(span, "invalid", message))
             continue
         views.append(
             BuiltView(
                 name=record["name"],
-                sql=record.get("sql"),
-                ast=None if ast is None else exp.Expression.load(ast),
+                sql=sql,
+                ast=None if dump is None else exp.Expression.load(dump),
                 description=record["description"],
                 ordering=tuple(record["ordering"]),
                 evidence=tuple(record["evidence"]),
                 span=span,
+                sql_span=None if sql is None else literals.find(sql),
             )
         )
     return ModuleBuild(tuple(views), tuple(problems), tuple(Path(path) for _, path in outcome.reads))
