@@ -65,7 +65,7 @@ class Collector:
     def generated(self, generate: Callable[[], Any]) -> None:
         """The views `views()` yields, each on its `ViewSpec(` line."""
         line = _first_line(generate)
-        self.send({"at": line})
+        self.send({"at": line, "running": "views()"})
         try:
             for item in generate():
                 if isinstance(item, ViewSpec):
@@ -90,11 +90,12 @@ class Collector:
             self.view(result, row.name, line, None, required=row.name)
 
     def call(self, function: Callable[..., Any], arguments: tuple, line: int) -> Any:
-        self.send({"at": line})
+        running = f"{getattr(function, '__name__', 'the builder')}()"
+        self.send({"at": line, "running": running})
         try:
             return function(*arguments)
         except BaseException as error:  # noqa: BLE001 - whatever user code raises is a diagnostic
-            self.exception(error, line, f"{getattr(function, '__name__', 'the builder')}()")
+            self.exception(error, line, running)
             return _FAILED
 
     def view(

@@ -186,6 +186,7 @@ class BuilderRunner:
         outcomes: list[_Outcome] = []
         current = _Outcome()
         at = mark = 0
+        running = None
         deadline = time.monotonic() + self.timeout + _STARTUP
         while len(outcomes) < len(batch):
             file = str(batch[len(outcomes)].path)
@@ -195,22 +196,22 @@ class BuilderRunner:
                 worker.dump_stack(mark)
                 stack_line = _stack_line(worker.stderr.since(mark), file)
                 text = (
-                    f"the builder ran longer than {self.timeout:g} s (an infinite loop?) and was stopped; "
-                    "it must return its views faster"
+                    f"the builder ran longer than {self.timeout:g} s {_where(running)} (an infinite loop?) "
+                    "and was stopped; it must return its views faster"
                 )
                 current.problems.append(_problem("timeout", text, stack_line or at or 1))
                 return [*outcomes, current]
             if message is ENDED or "broken" in message:
                 worker.stop()
                 output = worker.stderr.since(mark)
-                text = _crash_message(worker.process.returncode, message, output)
+                text = _crash_message(worker.process.returncode, message, output, running)
                 current.problems.append(_problem("crash", text, _stack_line(output, file) or at or 1))
                 return [*outcomes, current]
             if "start" in message:
                 deadline = time.monotonic() + self.timeout
-                at, mark = 0, worker.stderr.total
+                at, mark, running = 0, worker.stderr.total, None
             elif "at" in message:
-                at = message["at"]
+                at, running = message["at"], message["running"]
             elif "read" in message:
                 current.reads.append(tuple(message["read"]))
             elif "view" in message:
@@ -282,13 +283,17 @@ def _stack_line(output: str, file: str) -> int | None:
     return next((int(line) for path, line in _FRAME.findall(stack) if path == file), None)
 
 
-def _crash_message(status: int | None, message: Record | None, output: str) -> str:
+def _where(running: str | None) -> str:
+    return f"in {running}" if running else "while importing the module"
+
+
+def _crash_message(status: int | None, message: Record | None, output: str, running: str | None) -> str:
     if message is not None:
-        what = "the builder worker broke its protocol (a message too large or garbled) and was stopped"
+        what = f"the builder worker broke its protocol {_where(running)} (a message too large or garbled)"
     elif status is not None and status < 0:
-        what = f"the builder worker crashed ({_signal_name(-status)}) while running this module"
+        what = f"the builder worker crashed ({_signal_name(-status)}) {_where(running)}"
     else:
-        what = f"the builder worker exited (status {status}) while running this module (os._exit?)"
+        what = f"the builder worker exited (status {status}) {_where(running)}; did it call os._exit()?"
     output = output.strip()
     if len(output) > _SHOWN_OUTPUT:
         output = "…" + output[-_SHOWN_OUTPUT:]

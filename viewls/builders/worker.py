@@ -8,7 +8,8 @@ It reads one JSON request on stdin,
 and writes one JSON message a line as the work happens, so that when the worker is stopped or
 dies the runner knows which job and line were running and what had been read:
 
-    {"start": i} {"at": line} {"read": [kind, path]} {"view": {...}} {"done": i, "problems": [...]}
+    {"start": i} {"at": line, "running": "f()"} {"read": [kind, path]} {"view": {...}}
+    {"done": i, "problems": [...]}
 
 Stdout's file descriptor belongs to the protocol alone: user output, from Python or not, goes
 to stderr, which the runner keeps the tail of. faulthandler writes the stack there on a crash
