@@ -63,7 +63,7 @@ def worker_cold(root: Path, stage: str) -> dict:
     registered = time.perf_counter()
     host = AnalysisHost.load(root, registry, staged=stage == "logical")
     done, cpu = time.perf_counter(), time.process_time() - cpu
-    errors = sum(d.is_error for view in host.snapshot().files.values() for d in view.diagnostics)
+    errors = sum(d.is_error for view in host.snapshot().definitions() for d in view.diagnostics)
     return {"total": done - started, "cpu": cpu, "registry": registered - started, "errors": errors}
 
 
@@ -104,7 +104,7 @@ OTHER_PLANS = "other Planner.plan calls (refusals explained)"
 PHASES = [
     ("viewls.analysis.host", "load_config", "config: load_config"),
     ("viewls.analysis.host", "resolve_extracts", "extracts: resolve_extracts (Parquet footers)"),
-    ("viewls.analysis.host", "discover_views", "discover_views (glob)"),
+    ("viewls.analysis.host", "discover_files", "discover_files (glob)"),
     ("viewls.analysis.host", "read_text", "read view files"),
     ("viewls.analysis.host", "parse_view", "parse_view (the seven below)"),
     ("viewls.analysis.view", "parse_metadata", "  metadata header"),
@@ -180,12 +180,12 @@ def readings(host) -> dict:
     """How the views run: canonical SQL, or as written (the guard's verdict)."""
     from viewls.diagnostics import Code
 
-    files = host.snapshot().files.values()
+    files = host.snapshot().definitions()
     return {"views": len(files),
             "planned": sum(v.sql is not None for v in files),
-            "as_written": sum(v.sql is not None and v.sql == v.parsed.text for v in files),
+            "as_written": sum(v.sql is not None and v.sql == v.definition.text for v in files),
             "notices": sum(d.code is Code.RUNS_AS_WRITTEN for v in files for d in v.diagnostics),
-            "unread": sum(v.parsed.canonical is None for v in files)}
+            "unread": sum(v.definition.canonical is None for v in files)}
 
 
 def worker_phases(root: Path, stage: str, profile: str = "") -> dict:
@@ -291,7 +291,7 @@ def worker_edits(root: Path, edits: str) -> dict:
             later.append(time.perf_counter() - published)
             logical.append(published - started)
             completes.append(counts["complete"])
-        assert not any(d.is_error for v in snapshot.files.values() for d in v.diagnostics)
+        assert not any(d.is_error for v in snapshot.definitions() for d in v.diagnostics)
         return {"times": logical, "cpu": cpu, "complete": later, "plans": max(plans), "completes": max(completes)}
 
     def path(name: str) -> Path:

@@ -43,6 +43,7 @@ class Code(StrEnum):
     CONFIG_ERROR = "config-error"
     PLANNING_ERROR = "planning-error"
     RUNS_AS_WRITTEN = "runs-as-written"
+    SPEC_ERROR = "spec-error"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ def _cases() -> list:
 def analyse(tmp_path: Path, sql: str):
     extracts = [ExtractInfo(name, None, (), schema, (), ()) for name, schema in TABLES.items()]
     path = tmp_path / "views" / "q.sql"
-    return AnalysisHost(tmp_path, "", extracts, {path: sql}).snapshot().files[path]
+    return AnalysisHost(tmp_path, "", extracts, {path: sql}).snapshot().document_view(path)
 
 
 def arbiter(sql: str) -> pa.Schema | None:
@@ -73,7 +73,7 @@ def test_datafusion_is_the_arbiter(tmp_path, sql, expect, at):
         return
     notices = [d for d in view.diagnostics if d.code is Code.RUNS_AS_WRITTEN]
     if kind == "exact":
-        assert view.sql == view.parsed.canonical.sql and not notices, [d.message for d in notices]
+        assert view.sql == view.definition.canonical.sql and not notices, [d.message for d in notices]
     else:
         assert view.sql == sql and len(notices) == 1
 
@@ -121,5 +121,5 @@ def test_the_canonical_sql_is_planned_only_when_the_parser_cannot_prove_it(tmp_p
     real = Planner.plan
     monkeypatch.setattr(Planner, "plan", lambda self, text: planned.append(text) or real(self, text))
     view = analyse(tmp_path, sql)
-    assert view.sql == view.parsed.canonical.sql
+    assert view.sql == view.definition.canonical.sql
     assert planned[0] == sql and len(planned) == plans

@@ -40,9 +40,10 @@ edits = st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(TEMPLATES),
 def dump(snapshot: Snapshot) -> dict:
     """Everything observable about a snapshot, in comparable form."""
     return {
-        "files": {path: (v.name, v.output, v.diagnostics, v.dependencies, v.required_udfs, v.fingerprint, v.sql)
-                  for path, v in snapshot.files.items()},
-        "views": {name: v.path for name, v in snapshot.views.items()},
+        "views": {v.key: (v.output, v.diagnostics, v.dependencies, v.required_udfs, v.fingerprint, v.sql)
+                  for v in snapshot.definitions()},
+        "sources": {path: source.diagnostics for path, source in snapshot.sources.items()},
+        "owners": {name: v.key for name, v in snapshot.views.items()},
         "edges": snapshot.graph.edges(),
         "order": snapshot.build_order(),
         "diagnostics": snapshot.diagnostics(),

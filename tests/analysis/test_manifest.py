@@ -69,8 +69,8 @@ def test_schemas_are_the_derived_ones(shop):
         assert entry["columns"] == [{"name": f.name, "type": format_arrow_type(f.type), "nullable": f.nullable}
                                     for f in view.schema]
         assert entry["path"] == f"views/{name}.sql"
-        assert entry["fingerprint"] == view.fingerprint and entry["canonical_sql"] == view.parsed.canonical.sql
-        assert entry["sql"] == view.sql == view.parsed.canonical.sql and not entry["runs_as_written"]
+        assert entry["fingerprint"] == view.fingerprint and entry["canonical_sql"] == view.definition.canonical.sql
+        assert entry["sql"] == view.sql == view.definition.canonical.sql and not entry["runs_as_written"]
     orders = document["extracts"]["orders"]
     assert orders["state"] == "ok" and orders["format"] == "parquet"
     assert orders["files"] == ["data/orders.parquet"]

@@ -170,7 +170,7 @@ def runs_sql(analysis: ViewAnalysis) -> str:
     ``ViewAnalysis.sql`` where viewls records it (its fidelity guard may run a view as
     written), else the canonical SQL, which is what viewls before the guard runs.
     """
-    return getattr(analysis, "sql", None) or analysis.parsed.canonical.sql
+    return getattr(analysis, "sql", None) or analysis.definition.canonical.sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,12 +209,12 @@ def analyse_group(queries: list[Query], scope: Scope, root: Path,
     views = {root / "views" / f"{names[q]}.sql": q.sql for q in queries}
     try:
         host = AnalysisHost(root, "", extracts, views, registry)
-        files = host.snapshot().files
+        snapshot = host.snapshot()
     except Exception:  # noqa: BLE001 - one view brought the host down: analyse each alone
         if len(queries) == 1:
             return {queries[0]: Finding((), None, None, traceback.format_exc())}
         return {q: f for query in queries for q, f in analyse_group([query], scope, root, registry).items()}
-    return {query: _finding(files[root / "views" / f"{names[query]}.sql"]) for query in queries}
+    return {query: _finding(snapshot.document_view(root / "views" / f"{names[query]}.sql")) for query in queries}
 
 
 # Why viewls runs a view as written (a runs-as-written notice): its fidelity guard found
@@ -231,7 +231,7 @@ def _finding(analysis: ViewAnalysis) -> Finding:
     fallback = why = None
     notice = next((d for d in analysis.diagnostics if d.code is Code.RUNS_AS_WRITTEN), None)
     if notice is not None:
-        canonical = analysis.parsed.canonical
+        canonical = analysis.definition.canonical
         fallback, why = (UNREAD, notice.message) if canonical is None else (GUARD_FALLBACK, canonical.sql)
     try:
         return Finding((), analysis.schema, runs_sql(analysis), fallback=fallback, why=why)

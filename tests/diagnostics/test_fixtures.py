@@ -1,5 +1,5 @@
-"""Fixture-driven diagnostics: each view file of ``project/`` states its own expected
-diagnostics (see ``annotations.py``), and gets exactly those."""
+"""Fixture-driven diagnostics: each source file of ``project/`` (SQL views, spec files)
+states its own expected diagnostics (see ``annotations.py``), and gets exactly those."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from viewls.analysis.host import AnalysisHost
 from viewls.text import LineIndex
 
 PROJECT = Path(__file__).parent / "project"
-CASES = sorted((PROJECT / "views").glob("*.sql"))
+CASES = sorted([*(PROJECT / "views").glob("*.sql"), *(PROJECT / "specs").glob("*.toml")])
+MARKERS = {".sql": "--", ".toml": "#"}
 
 
 @pytest.fixture(scope="module")
@@ -21,19 +22,18 @@ def snapshot():
 
 
 def actual(snapshot, path: Path) -> list[Expected]:
-    view = snapshot.files[path]
-    index = LineIndex(view.parsed.text)
+    index = LineIndex(snapshot.sources[path].text)
     found = []
-    for d in view.diagnostics:
+    for d in snapshot.diagnostics({path}).get(path, []):
         (line, column), (end_line, end_column) = index.position(d.span.start), index.position(d.span.end)
         found.append(Expected(line + 1, column + 1, end_line + 1, end_column + 1,
                               d.severity.label, str(d.code), d.message))
     return sorted(found)
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_view_gets_exactly_its_annotated_diagnostics(snapshot, path):
-    expected = expectations(path.read_text())
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_source_gets_exactly_its_annotated_diagnostics(snapshot, path):
+    expected = expectations(path.read_text(), MARKERS[path.suffix])
     got = actual(snapshot, path.resolve())
     assert [(e.line, e.column, e.end_line, e.end_column, e.severity, e.code) for e in got] == \
            [(e.line, e.column, e.end_line, e.end_column, e.severity, e.code) for e in expected]
@@ -44,7 +44,7 @@ def test_view_gets_exactly_its_annotated_diagnostics(snapshot, path):
 def test_every_code_has_a_fixture():
     from viewls.diagnostics import Code
 
-    covered = {e.code for path in CASES for e in expectations(path.read_text())}
+    covered = {e.code for path in CASES for e in expectations(path.read_text(), MARKERS[path.suffix])}
     # extract-error and config-error live in viewls.toml and have their own tests.
     assert {str(c) for c in Code} - covered == {"extract-error", "config-error"}
 

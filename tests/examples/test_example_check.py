@@ -58,7 +58,7 @@ def test_broken_reports_only_view_errors(broken):
 def test_broken_view_has_its_documented_error(broken, path):
     line, code, token = documented(path)
     view = broken.views[path.stem]
-    text = view.parsed.text
+    text = view.definition.text
     index = LineIndex(text)
     found = [(str(d.code), d.severity.label, index.position(d.span.start)[0] + 1) for d in view.diagnostics]
     assert found == [(code, "error", line)]

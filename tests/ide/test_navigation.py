@@ -22,7 +22,7 @@ def targets(host, marked: str):
     snapshot = host.apply_change(path, marked.replace("$0", ""))
     try:
         found = definition(snapshot, path, marked.index("$0"))
-        texts = {t.path: (snapshot.files[t.path].parsed.text if t.path in snapshot.files else t.path.read_text())
+        texts = {t.path: (snapshot.sources[t.path].text if t.path in snapshot.sources else t.path.read_text())
                  for t in found}
         return [(t.path.relative_to(SHOP).as_posix(), texts[t.path][t.span.start:t.span.end]) for t in found]
     finally:

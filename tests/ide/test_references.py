@@ -40,7 +40,7 @@ def found(host, root: Path, files: dict[str, str], *, declaration: bool = False)
 
 
 def _text(snapshot, path: Path) -> str:
-    return snapshot.files[path].parsed.text if path in snapshot.files else path.read_text()
+    return snapshot.sources[path].text if path in snapshot.sources else path.read_text()
 
 
 def test_a_view_is_referenced_from_every_file_that_reads_it(host, root):

@@ -41,13 +41,13 @@ def applied(host, renaming: Renaming) -> dict[Path, str]:
     snapshot = host.snapshot()
     changes: dict[Path, str | None] = {}
     for file in renaming.files:
-        text = snapshot.files[file.path].parsed.text
+        text = snapshot.document_view(file.path).definition.text
         for edit in sorted(file.edits, key=lambda e: e.span.start, reverse=True):
             text = text[:edit.span.start] + edit.text + text[edit.span.end:]
         changes[file.path] = text
     if renaming.move is not None:
         old, new = renaming.move
-        changes[new] = changes.pop(old, snapshot.files[old].parsed.text)
+        changes[new] = changes.pop(old, snapshot.document_view(old).definition.text)
         changes[old] = None
     host.apply_changes(changes)
     return {path: text for path, text in changes.items() if text is not None}
@@ -105,7 +105,7 @@ def test_renaming_a_cte_rewrites_its_scope_only(host, root):
     text = ("WITH t AS (SELECT 1 AS a)\n"
             "SELECT s.a FROM (WITH t AS (SELECT 2 AS a) SELECT t.a FROM t) s JOIN $0t ON t.a = s.a")
     snapshot, path, offset = at(host, root, text)
-    assert [d.code.value for d in snapshot.files[path].diagnostics] == ["planning-error"]
+    assert [d.code.value for d in snapshot.document_view(path).diagnostics] == ["planning-error"]
     renaming = rename(snapshot, path, offset, "one")
     assert renaming.move is None
     texts = applied(host, renaming)
@@ -256,11 +256,11 @@ def test_renaming_a_view_by_name_is_renaming_it_at_its_file(host, root):
     snapshot = host.snapshot()
     by_name = rename_view(snapshot, "users_clean", "people")
     at_reference = rename(snapshot, root / "views" / "customer_keys.sql",
-                          snapshot.files[root / "views" / "customer_keys.sql"].parsed.text.index("users_clean"),
+                          snapshot.document_view(root / "views" / "customer_keys.sql").definition.text.index("users_clean"),
                           "people")
     assert by_name == at_reference and by_name.move[1].name == "people.sql"
     applied(host, by_name)  # every reader rewritten, the file moved: the project still checks clean
-    assert not [d for v in host.snapshot().files.values() for d in v.diagnostics if d.is_error]
+    assert not [d for v in host.snapshot().definitions() for d in v.diagnostics if d.is_error]
     assert "people" in host.snapshot().views
     assert rename_view(snapshot, "nope", "x") == Refusal("there is no view named 'nope'")
     assert isinstance(rename_view(snapshot, "users_clean", "orders_enriched"), Refusal)

@@ -32,8 +32,8 @@ def test_building_everything_writes_every_view_with_its_contract(shop):
         assert [(f.name, f.type) for f in table.schema] == [(f.name, f.type) for f in view.schema]
         metadata = {k.decode(): v.decode() for k, v in table.schema.metadata.items() if k.startswith(b"viewls.")}
         assert metadata["viewls.fingerprint"] == plan.fingerprints[result.name]
-        assert metadata["viewls.description"] == (view.parsed.metadata.description or "")
-        assert json.loads(metadata["viewls.evidence"]) == list(view.parsed.metadata.evidence)
+        assert metadata["viewls.description"] == (view.definition.metadata.description or "")
+        assert json.loads(metadata["viewls.evidence"]) == list(view.definition.metadata.evidence)
         assert json.loads(metadata["viewls.required_udfs"]) == list(view.required_udfs)
     keys = pq.read_table(output_path(shop.output, "customer_keys")).schema.metadata
     assert json.loads(keys[b"viewls.required_udfs"]) == ["qualified_name", "stable_hash64", "stable_id", "utf8_normalize"]
@@ -71,7 +71,7 @@ def test_upstream_views_come_from_fresh_outputs_or_are_computed_inline(shop):
 def test_a_failing_view_stops_its_descendants_and_independent_branches_still_run(shop):
     shop.edit("product_catalog", "select", "select cast(name as int) as broken,")
     snapshot = shop.snapshot()
-    assert not [d for v in snapshot.files.values() for d in v.diagnostics if d.is_error]  # it plans fine
+    assert not [d for v in snapshot.definitions() for d in v.diagnostics if d.is_error]  # it plans fine
     _, runs, _ = build(shop)
     status = {r.name: r for r in runs}
     assert status["product_catalog"].status == FAILED and "cast" in status["product_catalog"].message.lower()

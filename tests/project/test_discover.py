@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from viewls.project import discover_views, find_project_root
+from viewls.project import discover_files, find_project_root
 
 
 def touch(root: Path, *names: str) -> None:
@@ -17,13 +17,13 @@ def relative(root: Path, paths: list[Path]) -> list[str]:
 
 def test_double_star_matches_any_depth_including_none(tmp_path):
     touch(tmp_path, "views/a.sql", "views/x/b.sql", "views/x/y/c.sql", "views/d.txt", "other/e.sql")
-    found = discover_views(tmp_path, ["views/**/*.sql"])
+    found = discover_files(tmp_path, ["views/**/*.sql"])
     assert relative(tmp_path, found) == ["views/a.sql", "views/x/b.sql", "views/x/y/c.sql"]
 
 
 def test_results_are_sorted_and_deduplicated_across_globs(tmp_path):
     touch(tmp_path, "v/b.sql", "v/a.sql", "w/c.sql")
-    found = discover_views(tmp_path, ["w/*.sql", "v/*.sql", "**/a.sql"])
+    found = discover_files(tmp_path, ["w/*.sql", "v/*.sql", "**/a.sql"])
     assert relative(tmp_path, found) == ["v/a.sql", "v/b.sql", "w/c.sql"]
 
 
@@ -38,21 +38,21 @@ def test_hidden_and_output_directories_are_skipped(tmp_path):
         "build/out/w.sql",
         "build/keep.sql",
     )
-    found = discover_views(tmp_path, ["**/*.sql"])
+    found = discover_files(tmp_path, ["**/*.sql"])
     assert relative(tmp_path, found) == ["a.sql", "build/keep.sql", "build/out/w.sql"]
-    found = discover_views(tmp_path, ["**/*.sql"], output="build/out")
+    found = discover_files(tmp_path, ["**/*.sql"], output="build/out")
     assert relative(tmp_path, found) == ["a.sql", "build/keep.sql", "target/views/z.sql"]
 
 
 def test_single_star_does_not_cross_directories(tmp_path):
     touch(tmp_path, "views/a.sql", "views/sub/b.sql")
-    assert relative(tmp_path, discover_views(tmp_path, ["views/*.sql"])) == ["views/a.sql"]
+    assert relative(tmp_path, discover_files(tmp_path, ["views/*.sql"])) == ["views/a.sql"]
 
 
 def test_character_classes_and_question_marks(tmp_path):
     touch(tmp_path, "v/a1.sql", "v/b2.sql", "v/c3.sql", "v/dd.sql")
-    assert relative(tmp_path, discover_views(tmp_path, ["v/[ab]?.sql"])) == ["v/a1.sql", "v/b2.sql"]
-    assert relative(tmp_path, discover_views(tmp_path, ["v/[!ab]?.sql"])) == [
+    assert relative(tmp_path, discover_files(tmp_path, ["v/[ab]?.sql"])) == ["v/a1.sql", "v/b2.sql"]
+    assert relative(tmp_path, discover_files(tmp_path, ["v/[!ab]?.sql"])) == [
         "v/c3.sql",
         "v/dd.sql",
     ]
@@ -60,33 +60,33 @@ def test_character_classes_and_question_marks(tmp_path):
 
 def test_literal_paths_and_missing_directories(tmp_path):
     touch(tmp_path, "views/a.sql", "views/b.sql")
-    assert relative(tmp_path, discover_views(tmp_path, ["views/a.sql", "./views/b.sql"])) == [
+    assert relative(tmp_path, discover_files(tmp_path, ["views/a.sql", "./views/b.sql"])) == [
         "views/a.sql",
         "views/b.sql",
     ]
-    assert discover_views(tmp_path, ["nowhere/**/*.sql", "views/x.sql"]) == []
+    assert discover_files(tmp_path, ["nowhere/**/*.sql", "views/x.sql"]) == []
 
 
 def test_invalid_globs_are_ignored(tmp_path):
     touch(tmp_path, "a.sql")
-    assert discover_views(tmp_path, ["", "   ", str(tmp_path / "*.sql")]) == []
+    assert discover_files(tmp_path, ["", "   ", str(tmp_path / "*.sql")]) == []
 
 
 def test_directories_are_not_views(tmp_path):
     (tmp_path / "views" / "dir.sql").mkdir(parents=True)
-    assert discover_views(tmp_path, ["views/*.sql"]) == []
+    assert discover_files(tmp_path, ["views/*.sql"]) == []
 
 
 def test_glob_may_leave_the_root(tmp_path):
     touch(tmp_path, "shared/s.sql", "project/views/a.sql")
-    found = discover_views(tmp_path / "project", ["views/*.sql", "../shared/*.sql"])
+    found = discover_files(tmp_path / "project", ["views/*.sql", "../shared/*.sql"])
     assert relative(tmp_path, found) == ["project/views/a.sql", "shared/s.sql"]
 
 
 def test_relative_root_gives_absolute_paths(tmp_path, monkeypatch):
     touch(tmp_path, "views/a.sql")
     monkeypatch.chdir(tmp_path)
-    assert discover_views(Path("."), ["views/*.sql"]) == [tmp_path / "views" / "a.sql"]
+    assert discover_files(Path("."), ["views/*.sql"]) == [tmp_path / "views" / "a.sql"]
 
 
 def test_find_project_root(tmp_path):

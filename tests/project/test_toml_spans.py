@@ -11,10 +11,8 @@ CONFIG_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "config").glob("*
 
 
 def first_values(document, path):
-    """The value at ``path``, taking the first entry of arrays of tables on the way."""
+    """The value at ``path`` (entries of arrays of tables are addressed by index)."""
     for part in path:
-        if isinstance(document, list) and isinstance(part, str):
-            document = document[0]
         document = document[part]
     return document
 
@@ -45,9 +43,10 @@ def test_key_spans_cover_the_key_as_written():
     assert key("table", "sub table", "key") == "key"
     assert key("inline", "a", "b", 0, "c") == "c"
     assert key("inline", "d e") == '"d e"'
-    assert key("fruits", "name") == "name"
-    first_fruit = locations[("fruits", "name")].value
-    assert TRICKY[first_fruit.start : first_fruit.end] == '"apple"'
+    assert key("fruits", 0, "name") == "name"
+    fruits = [locations[("fruits", i, "name")].value for i in (0, 1)]
+    assert [TRICKY[span.start : span.end] for span in fruits] == ['"apple"', '"banana"']
+    assert key("fruits", 1) == "fruits"  # each entry is located at its own header
     assert ("fake",) not in locations and ("x",) not in locations and ("not",) not in locations
 
 

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from viewls.analysis.view import parse_view
+from viewls.analysis.view import define_view
+from viewls.sources.sql_file import read_sql_file
+
+
+def defined(text: str):
+    """The definition of a SQL file holding ``text``."""
+    return define_view(read_sql_file(Path("v.sql"), text).drafts[0])
 
 
 def fingerprint(text: str) -> str:
-    return parse_view(Path("v.sql"), text).canonical.fingerprint
+    return defined(text).canonical.fingerprint
 
 
 BASE = "SELECT o.id, sum(o.amount) AS total FROM orders o WHERE o.status = 'paid' GROUP BY o.id"
@@ -34,7 +40,7 @@ def test_changes_with_anything_datafusion_sees():
 
 
 def test_canonical_sql_is_generated_from_the_normalized_ast():
-    parsed = parse_view(Path("v.sql"), "-- note\nSELECT A, \"B\" FROM T")
+    parsed = defined("-- note\nSELECT A, \"B\" FROM T")
     assert parsed.canonical.sql == 'SELECT a, "B" FROM t'
 
 

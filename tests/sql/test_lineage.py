@@ -4,8 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from viewls.analysis.view import parse_view
+from viewls.analysis.view import define_view
+from viewls.sources.sql_file import read_sql_file
 from viewls.sql.lineage import column_refs
+
+
+def defined(text: str):
+    """The definition of a SQL file holding ``text``."""
+    return define_view(read_sql_file(Path("v.sql"), text).drafts[0])
 
 CASES = [
     ("SELECT * FROM a JOIN b ON a.id = b.id", {"a", "b"}),
@@ -26,30 +32,30 @@ CASES = [
 
 @pytest.mark.parametrize("sql, tables", CASES)
 def test_dependencies(sql, tables):
-    assert parse_view(Path("v.sql"), sql).dependencies == tables
+    assert defined(sql).dependencies == tables
 
 
 def test_foreign_schema_is_kept_as_qualifier():
-    (ref,) = parse_view(Path("v.sql"), "SELECT 1 FROM other.t").lineage.tables
+    (ref,) = defined("SELECT 1 FROM other.t").lineage.tables
     assert (ref.name, ref.qualifier) == ("t", "other")
 
 
 def test_spans_point_at_the_written_tokens():
     text = "-- @description: x\nSELECT o.Amount, Upper(name), my_udf(1) FROM Orders o JOIN t ON true"
-    lineage = parse_view(Path("v.sql"), text).lineage
+    lineage = defined(text).lineage
     assert [(t.name, text[t.span.start:t.span.end]) for t in lineage.tables] == [("orders", "Orders"), ("t", "t")]
     assert [(f.name, text[f.span.start:f.span.end], f.anonymous) for f in lineage.functions] == [
         ("upper", "Upper", False), ("my_udf", "my_udf", True)]
-    columns = column_refs(parse_view(Path("v.sql"), text).syntax_tree())
+    columns = column_refs(defined(text).syntax_tree())
     assert [(c.table, c.name, text[c.span.start:c.span.end]) for c in columns] == [
         ("o", "amount", "Amount"), ("", "name", "name")]
 
 
 def test_cte_definitions_are_recorded():
     text = "WITH first AS (SELECT 1), second AS (SELECT 2) SELECT * FROM first, second"
-    assert [c.name for c in parse_view(Path("v.sql"), text).lineage.ctes] == ["first", "second"]
+    assert [c.name for c in defined(text).lineage.ctes] == ["first", "second"]
 
 
 def test_deeply_nested_queries_do_not_hit_the_recursion_limit():
     text = "SELECT * FROM t WHERE " + " AND ".join(f"c{i} = {i}" for i in range(3000))
-    assert parse_view(Path("v.sql"), text).dependencies == {"t"}
+    assert defined(text).dependencies == {"t"}

@@ -77,7 +77,7 @@ def test_viewls_agrees_with_datafusion(projects, project, name):
         return
     assert refusals == [], "viewls reports errors for a view DataFusion plans"
     assert columns(view.schema) == columns(planned)
-    canonical = ctx.sql_with_options(view.parsed.canonical.sql, OPTIONS).schema()
+    canonical = ctx.sql_with_options(view.definition.canonical.sql, OPTIONS).schema()
     assert columns(canonical) == columns(planned)
 
 

@@ -129,7 +129,7 @@ def test_seeded_error(tpch_copy, tpch_ctx, mutation):
     actual = {}
     for name, view in snapshot.views.items():
         if view.diagnostics:
-            actual[name] = [(str(d.code), d.severity, located(view.parsed.text, d.span.start, d.span.end),
+            actual[name] = [(str(d.code), d.severity, located(view.definition.text, d.span.start, d.span.end),
                              d.suggestion) for d in view.diagnostics]
     assert actual == expected
     assert set(snapshot.diagnostics()) == {snapshot.views[name].path for name in expected}

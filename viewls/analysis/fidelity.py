@@ -2,7 +2,7 @@
 only when that SQL is proven to plan to the very same logical plan.
 
 The proof is cheapest when DataFusion's parser reads both texts to the same statement
-(``ParsedView.canonical_as_written``, decided in the native crate): then nothing more is
+(``ViewDefinition.canonical_as_written``, decided in the native crate): then nothing more is
 planned. Otherwise the canonical SQL is planned too and the two logical plans compared.
 
 The canonical SQL (generated from the sqlglot AST) is what fingerprints and runs are
@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import pyarrow as pa
 from sqlglot import exp
 
-from viewls.analysis.model import ParsedView
+from viewls.analysis.model import ViewDefinition
 from viewls.diagnostics import Code, Diagnostic, info
 from viewls.engine.planner import Planned, Planner, PlanError
-from viewls.project.metadata import query_start
 from viewls.sql.spans import node_span
 from viewls.text import Span
 
@@ -38,35 +37,35 @@ class Reading:
     notice: Diagnostic | None  # why the view runs as written, if it does
 
 
-def read_view(parsed: ParsedView, planner: Planner) -> Reading:
+def read_view(definition: ViewDefinition, planner: Planner) -> Reading:
     """Plan the text as written and prove the canonical SQL against it.
 
     Raises PlanError when DataFusion refuses the text as written: that, not what the
     canonical SQL does, is the view's verdict.
     """
-    canonical = parsed.canonical
-    if canonical is not None and any(d.is_error for d in parsed.diagnostics):
+    canonical = definition.canonical
+    if canonical is not None and any(d.is_error for d in definition.diagnostics):
         # Further statements or the like: the view never runs; its first query is still
         # planned for the errors DataFusion would report in it.
         return Reading(planner.plan(canonical.sql), canonical.sql, None)
-    written = planner.plan(parsed.text)
+    written = planner.plan(definition.sql)
     if canonical is None:
-        return Reading(written, parsed.text, None)
-    if parsed.canonical_as_written:
+        return Reading(written, definition.sql, None)
+    if definition.canonical_as_written:
         return Reading(written, canonical.sql, None)
     try:
         candidate = planner.plan(canonical.sql)
     except PlanError:
-        return Reading(written, parsed.text, _notice(parsed, written.schema, None))
+        return Reading(written, definition.sql, _notice(definition, written.schema, None))
     if candidate.same_plan(written):
         return Reading(candidate, canonical.sql, None)
-    return Reading(written, parsed.text, _notice(parsed, written.schema, candidate.schema))
+    return Reading(written, definition.sql, _notice(definition, written.schema, candidate.schema))
 
 
-def _notice(parsed: ParsedView, written: pa.Schema, canonical: pa.Schema | None) -> Diagnostic:
+def _notice(definition: ViewDefinition, written: pa.Schema, canonical: pa.Schema | None) -> Diagnostic:
     why, index = _difference(written, canonical)
-    span = _item_span(parsed, index) if index is not None else None
-    return info(parsed.path, span or query_start(parsed.text), Code.RUNS_AS_WRITTEN,
+    span = _item_span(definition, index) if index is not None else None
+    return info(definition.path, span or definition.anchor, Code.RUNS_AS_WRITTEN,
                 f"viewls's SQL reader (sqlglot) reads this query differently from DataFusion ({why}), "
                 "so the view is checked and run exactly as written; fingerprints then follow the "
                 "text, so a whitespace or comment edit rebuilds it")
@@ -88,9 +87,9 @@ def _difference(written: pa.Schema, canonical: pa.Schema | None) -> tuple[str, i
     return "the same columns, computed differently", None
 
 
-def _item_span(parsed: ParsedView, index: int) -> Span | None:
+def _item_span(definition: ViewDefinition, index: int) -> Span | None:
     """The select item that produces output column ``index`` of the outermost query."""
-    items = parsed.output_items()
+    items = definition.output_items()
     if any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star) for e in items):
         return None
     return node_span(items[index]) if index < len(items) else None

@@ -34,7 +34,7 @@ def _nodes(snapshot: Snapshot, selected: set[str] | None) -> list[tuple[str, str
 
 
 def _defined_in(snapshot: Snapshot, name: str) -> str:
-    path = snapshot.views[name].parsed.path if name in snapshot.views else snapshot.config.config_path
+    path = snapshot.views[name].definition.path if name in snapshot.views else snapshot.config.config_path
     return path.relative_to(snapshot.root).as_posix()
 
 

@@ -1,9 +1,10 @@
 """AnalysisHost: project inputs in, immutable snapshots out, incrementally.
 
-Inputs are the view texts, ``viewls.toml``, the extracts' resolved schemas and the
+Inputs are the source files' texts (SQL files, spec files), ``viewls.toml``, the extracts' resolved schemas and the
 function registry; analysis is a pure function of them, so an incremental update
 must equal a from-scratch analysis (a property test proves it). Work is bounded by
-what changed: an edit re-parses one file and re-plans a view; a view's dependents
+what changed: an edit re-reads one source and re-plans the views whose definition
+changed (one spec row's, not the whole file's); a view's dependents
 are re-planned only when what they see of it (its ``Output``: schema or error
 state) changed — early cutoff.
 """
@@ -18,63 +19,68 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
-from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
+from viewls.analysis.model import Output, SourceAnalysis, State, ViewAnalysis, ViewDefinition
 from viewls.analysis.snapshot import Snapshot
-from viewls.analysis.view import Definition, analyse_view, complete_view, parse_view
+from viewls.analysis.view import Definition, analyse_view, complete_view, define_view
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, function_registry
 from viewls.engine.planner import Planner
 from viewls.engine.session import create_session
 from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
-from viewls.project.discover import discover_views
+from viewls.project.discover import discover_sources
 from viewls.project.extracts import ExtractInfo, resolve_extract
+from viewls.sources.draft import Draft, SourceReading, ViewKey
+from viewls.sources.read import read_source
 from viewls.text import Span
 
 
 class AnalysisHost:
     def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
-                 views: Mapping[Path, str], registry: FunctionRegistry | None = None,
+                 sources: Mapping[Path, str], registry: FunctionRegistry | None = None,
                  staged: bool = False) -> None:
         self.root = root
         # Staged: the planning stages after the logical plan wait for ``complete()``, so an
         # editor can publish what logical planning found first. Else they run at once.
         self.staged = staged
-        self._deferred: set[Path] = set()  # views whose later planning stages wait
+        self._deferred: set[ViewKey] = set()  # views whose later planning stages wait
         self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
         self._extracts: dict[str, ExtractInfo] = {}
-        self._parsed: dict[Path, ParsedView] = {}
-        self._files: dict[Path, ViewAnalysis] = {}
-        self._owner: dict[str, Path] = {}  # view name -> the file that owns it
+        self._texts: dict[Path, str] = {}  # every source file's text
+        self._readings: dict[Path, SourceReading] = {}
+        self._keys: dict[Path, tuple[ViewKey, ...]] = {}  # the views each source defines
+        self._definitions: dict[ViewKey, ViewDefinition] = {}
+        self._views: dict[ViewKey, ViewAnalysis] = {}
+        self._owner: dict[str, ViewKey] = {}  # view name -> the definition that owns it
         self._outputs: dict[str, Output] = {}  # every bound name (extract or view)
-        self._referrers: dict[str, set[Path]] = defaultdict(set)  # name -> files reading it
-        self._by_name: dict[str, set[Path]] = defaultdict(set)  # name -> files defining it
+        self._referrers: dict[str, set[ViewKey]] = defaultdict(set)  # name -> views reading it
+        self._by_name: dict[str, set[ViewKey]] = defaultdict(set)  # name -> views defining it
         self._graph = DependencyGraph((), ())
         self._rank: dict[str, int] = {}
         self._snapshot: Snapshot | None = None
-        # The last snapshot's files (in path order) and views (in name order), and the files
-        # analysed since: a snapshot copies the two and updates those few, without hashing
-        # every path of a large project. None when files came or went.
-        self._ordered: tuple[dict[Path, ViewAnalysis], dict[str, ViewAnalysis]] | None = None
+        # The last snapshot's sources (in path order) and views (in name order), and the sources
+        # changed since: a snapshot copies the two and updates those few, without hashing every
+        # path of a large project. None when views came or went.
+        self._ordered: tuple[dict[Path, SourceAnalysis], dict[str, ViewAnalysis]] | None = None
         self._fresh: set[Path] = set()
         self._set_extracts(extracts)
         with _quiet_gc():
-            for path, text in views.items():
-                self._parse(path, text)
-            self._rebuild(set(self._parsed), set(self._extracts), structural=True)
+            for path, text in sources.items():
+                self._read(path, text)
+            self._rebuild(set(self._definitions), set(self._extracts), structural=True)
 
     # --- construction from disk ---------------------------------------------------------
 
     @classmethod
     def load(cls, root: Path, registry: FunctionRegistry | None = None, staged: bool = False) -> AnalysisHost:
-        """Read a project from disk: config, extract schemas and every view file."""
+        """Read a project from disk: config, extract schemas and every source file."""
         root = root.resolve()
         config_text = read_text(root / CONFIG_FILE)
         config = load_config(root, config_text)
-        views = {path: read_text(path) for path in discover_views(root, config.view_globs, config.output)}
-        return cls(root, config_text, resolve_extracts(config), views, registry, staged)
+        sources = {path: read_text(path) for path in discover_sources(root, config)}
+        return cls(root, config_text, resolve_extracts(config), sources, registry, staged)
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -83,26 +89,22 @@ class AnalysisHost:
         return self._config
 
     def apply_change(self, path: Path, text: str | None) -> Snapshot:
-        """A view file's new text (``None``: the file is gone)."""
+        """A source file's new text (``None``: the file is gone)."""
         return self.apply_changes({path: text})
 
     def apply_changes(self, changes: Mapping[Path, str | None]) -> Snapshot:
-        touched: set[Path] = set()
-        structural = False  # files came or went, or dependencies changed
+        touched: set[ViewKey] = set()
+        structural = False  # views came or went, or dependencies changed
         for path, text in changes.items():
-            old = self._parsed.get(path)
             if text is None:
-                if old is not None:
-                    self._forget(path)
-                    touched.add(path)
+                if path in self._texts:
+                    touched |= self._forget_source(path)
                     structural = True
-            elif old is None or old.text != text:
-                if old is not None:
-                    self._unindex(old)
-                new = self._parse(path, text)
-                touched.add(path)
-                structural = structural or old is None or old.dependencies != new.dependencies
-        if touched:
+            elif self._texts.get(path) != text:
+                changed, reshaped = self._read(path, text)
+                touched |= changed
+                structural = structural or reshaped
+        if touched or structural or self._fresh:
             self._rebuild(touched, set(), structural)
         return self.snapshot()
 
@@ -110,31 +112,75 @@ class AnalysisHost:
         """New ``viewls.toml`` text and the extracts it resolves to."""
         was_readable = self._config.readable
         self._config = load_config(self.root, config_text)
+        old_names = set(self._extracts)
         changed = self._set_extracts(extracts)
+        touched: set[ViewKey] = set()
+        if set(self._extracts) != old_names:  # sources generating views per extract re-read
+            for path in [p for p, reading in self._readings.items() if reading.reads_extract_names]:
+                touched |= self._read(path, self._texts[path])[0]
         # Every view's unknown tables read differently once the config is (un)readable.
-        touched = set(self._parsed) if was_readable != self._config.readable else set()
+        if was_readable != self._config.readable:
+            touched |= set(self._definitions)
         self._rebuild(touched, changed, structural=True)
         return self.snapshot()
 
     # --- bookkeeping --------------------------------------------------------------------
 
-    def _parse(self, path: Path, text: str) -> ParsedView:
-        parsed = parse_view(path, text)
-        self._parsed[path] = parsed
-        self._by_name[parsed.name].add(path)
-        for name in parsed.dependencies:
-            self._referrers[name].add(path)
-        return parsed
+    def _read(self, path: Path, text: str) -> tuple[set[ViewKey], bool]:
+        """Read a source's new text. Returns the views to re-analyse (new or changed
+        definitions, and the other definitions of their names: a clash is an error at every
+        place, pointing at the others) and whether the graph's shape may have changed. A
+        definition whose draft is unchanged is kept as it is."""
+        reading = read_source(path, text, self._extracts.keys())
+        self._texts[path] = text
+        self._readings[path] = reading
+        self._fresh.add(path)
+        old_keys = set(self._keys.get(path, ()))
+        self._keys[path] = tuple(draft.key for draft in reading.drafts)
+        touched: set[ViewKey] = set()
+        reshaped = bool(old_keys - set(self._keys[path]))
+        for key in old_keys - set(self._keys[path]):
+            touched |= self._forget(key)
+        for draft in reading.drafts:
+            old = self._definitions.get(draft.key)
+            if old is not None and draft.fingerprint is not None and old.fingerprint == draft.fingerprint:
+                continue
+            if old is not None:
+                self._unindex(old)
+            definition = self._define(draft)
+            touched |= self._by_name[draft.name]  # itself, and the places of a name clash
+            reshaped = reshaped or old is None or old.dependencies != definition.dependencies
+        return touched, reshaped
 
-    def _unindex(self, parsed: ParsedView) -> None:
-        self._by_name[parsed.name].discard(parsed.path)
-        for name in parsed.dependencies:
-            self._referrers[name].discard(parsed.path)
+    def _define(self, draft: Draft) -> ViewDefinition:
+        definition = define_view(draft)
+        self._definitions[draft.key] = definition
+        self._by_name[definition.name].add(draft.key)
+        for name in definition.dependencies:
+            self._referrers[name].add(draft.key)
+        return definition
 
-    def _forget(self, path: Path) -> None:
-        self._unindex(self._parsed.pop(path))
-        self._files.pop(path, None)
-        self._deferred.discard(path)
+    def _unindex(self, definition: ViewDefinition) -> None:
+        self._by_name[definition.name].discard(definition.key)
+        for name in definition.dependencies:
+            self._referrers[name].discard(definition.key)
+
+    def _forget(self, key: ViewKey) -> set[ViewKey]:
+        """Drop a definition; the other definitions of its name, whose clash may be over."""
+        definition = self._definitions.pop(key)
+        self._unindex(definition)
+        self._views.pop(key, None)
+        self._deferred.discard(key)
+        self._ordered = None
+        return set(self._by_name.get(definition.name, ()))
+
+    def _forget_source(self, path: Path) -> set[ViewKey]:
+        touched: set[ViewKey] = set()
+        for key in self._keys.pop(path, ()):
+            touched |= self._forget(key)
+        del self._texts[path], self._readings[path]
+        self._fresh.discard(path)
+        return touched
 
     def _set_extracts(self, extracts: Iterable[ExtractInfo]) -> set[str]:
         """Replace the extracts; return the names whose output changed."""
@@ -149,24 +195,24 @@ class AnalysisHost:
 
     # --- the incremental core -----------------------------------------------------------
 
-    def _rebuild(self, touched: set[Path], changed_names: set[str], structural: bool) -> None:
+    def _rebuild(self, touched: set[ViewKey], changed_names: set[str], structural: bool) -> None:
         """Re-bind names and rebuild the graph if its shape changed, then re-analyse what is dirty."""
         if structural:
             self._ordered = None
             old_owner, old_cyclic = self._owner, self._graph.cyclic
-            self._owner = _owners(self._parsed, self._extracts)
+            self._owner = _owners(self._definitions, self._extracts)
             self._graph = DependencyGraph(
                 [*self._extracts, *self._owner],
-                [(dep, name) for name, path in self._owner.items() for dep in self._parsed[path].dependencies])
+                [(dep, name) for name, key in self._owner.items() for dep in self._definitions[key].dependencies])
             self._rank = {name: i for i, name in enumerate(self._graph.order())}
             changed_names |= {n for n in old_owner.keys() | self._owner.keys() if old_owner.get(n) != self._owner.get(n)}
             # Every view on a cycle, before or after: its cycle's path may have changed.
             changed_names |= old_cyclic | self._graph.cyclic
-        dirty = {p for p in touched if p in self._parsed}
+        dirty = {key for key in touched if key in self._definitions}
         for name in changed_names:
             dirty |= self._referrers.get(name, set()) | self._by_name.get(name, set())
             self._rebind(name)
-        self._analyse(dirty & self._parsed.keys())
+        self._analyse(dirty & self._definitions.keys())
         self._snapshot = None
 
     def _rebind(self, name: str) -> None:
@@ -178,51 +224,50 @@ class AnalysisHost:
         elif name not in self._owner:
             self._publish(name, None)
 
-    def _analyse(self, dirty: set[Path]) -> None:
+    def _analyse(self, dirty: set[ViewKey]) -> None:
         """Analyse dirty views in topological order, following only changed outputs."""
         env = _Env(self)
-        heap = [(self._rank_of(p), p) for p in dirty]
+        heap = [(self._rank_of(key), key) for key in dirty]
         heapq.heapify(heap)
         queued = set(dirty)
         while heap:
-            _, path = heapq.heappop(heap)
-            self._deferred.discard(path)
-            analysis = analyse_view(self._parsed[path], env)
-            for referrer in self._record(path, analysis):
+            _, key = heapq.heappop(heap)
+            self._deferred.discard(key)
+            analysis = analyse_view(self._definitions[key], env)
+            for referrer in self._record(key, analysis):
                 if referrer not in queued:
                     queued.add(referrer)
                     heapq.heappush(heap, (self._rank_of(referrer), referrer))
             # A referrer analysed earlier in this pass (it sat on a cycle) does not read outputs.
 
-    def _record(self, path: Path, analysis: ViewAnalysis) -> list[Path]:
-        """Keep a view's new analysis; the files to re-analyse because its output changed."""
-        self._files[path] = analysis
-        self._fresh.add(path)
+    def _record(self, key: ViewKey, analysis: ViewAnalysis) -> list[ViewKey]:
+        """Keep a view's new analysis; the views to re-analyse because its output changed."""
+        self._views[key] = analysis
+        self._fresh.add(key.path)
         name = analysis.name
-        if self._owner.get(name) != path or self._outputs.get(name) == analysis.output:
-            return []  # a duplicate file, or early cutoff
+        if self._owner.get(name) != key or self._outputs.get(name) == analysis.output:
+            return []  # a duplicate definition, or early cutoff
         self._publish(name, analysis.output)
-        return [r for r in self._referrers.get(name, ()) if r in self._parsed]
+        return [r for r in self._referrers.get(name, ()) if r in self._definitions]
 
     def complete(self) -> Snapshot:
         """Run the deferred later planning stages in build order. A view they refuse has
         no schema for its dependents any more, which are then re-analysed."""
         env = _Env(self)
         while self._deferred:
-            for path in sorted(self._deferred, key=self._rank_of):
-                if path not in self._deferred:
+            for key in sorted(self._deferred, key=self._rank_of):
+                if key not in self._deferred:
                     continue  # re-analysed since, by a refusal upstream
-                self._deferred.discard(path)
-                analysis = complete_view(self._files[path], env)
-                if analysis is not self._files[path]:
-                    self._analyse(set(self._record(path, analysis)))
+                self._deferred.discard(key)
+                analysis = complete_view(self._views[key], env)
+                if analysis is not self._views[key]:
+                    self._analyse(set(self._record(key, analysis)))
         self._snapshot = None
         return self.snapshot()
 
-    def _rank_of(self, path: Path) -> tuple[int, str]:
-        name = self._parsed[path].name
-        owned = self._owner.get(name) == path
-        return (self._rank.get(name, -1) if owned else len(self._rank), str(path))
+    def _rank_of(self, key: ViewKey) -> tuple[int, str, str, int]:
+        owned = self._owner.get(key.name) == key
+        return (self._rank.get(key.name, -1) if owned else len(self._rank), str(key.path), key.name, key.rank)
 
     def _publish(self, name: str, output: Output | None) -> None:
         """Record what dependents see of ``name`` and mirror it in the planner's tables."""
@@ -240,21 +285,28 @@ class AnalysisHost:
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
             if self._ordered is None:
-                files = {path: self._files[path] for path in sorted(self._files)}
-                views = {name: files[path] for name, path in sorted(self._owner.items())}
+                sources = {path: self._source(path) for path in sorted(self._texts)}
+                views = {name: self._views[key] for name, key in sorted(self._owner.items())}
             else:
-                files, views = self._ordered[0].copy(), self._ordered[1].copy()
+                sources, views = self._ordered[0].copy(), self._ordered[1].copy()
                 for path in self._fresh:
-                    analysis = files[path] = self._files[path]
-                    if self._owner.get(analysis.name) == path:
-                        views[analysis.name] = analysis
-            self._ordered, self._fresh = (files, views), set()
+                    if path not in self._texts:
+                        continue
+                    source = sources[path] = self._source(path)
+                    for view in source.views:
+                        if self._owner.get(view.name) == view.key:
+                            views[view.name] = view
+            self._ordered, self._fresh = (sources, views), set()
             self._snapshot = Snapshot(
                 root=self.root, config=self._config,
                 extracts=MappingProxyType(dict(self._extracts)),
-                files=MappingProxyType(files), views=MappingProxyType(views),
+                sources=MappingProxyType(sources), views=MappingProxyType(views),
                 graph=self._graph, registry=self.registry)
         return self._snapshot
+
+    def _source(self, path: Path) -> SourceAnalysis:
+        return SourceAnalysis(path, self._texts[path], tuple(self._views[key] for key in self._keys[path]),
+                              self._readings[path].diagnostics)
 
 
 class _Env:
@@ -262,9 +314,9 @@ class _Env:
 
     __slots__ = ("_host", "planner", "registry")
 
-    def defer(self, path: Path) -> bool:
+    def defer(self, key: ViewKey) -> bool:
         if self._host.staged:
-            self._host._deferred.add(path)
+            self._host._deferred.add(key)
         return self._host.staged
 
     def __init__(self, host: AnalysisHost) -> None:
@@ -283,11 +335,11 @@ class _Env:
         host = self._host
         return [*host._extracts, *host._owner]
 
-    def cycle(self, view: ParsedView) -> list[str] | None:
-        """The cycle through ``view``; only the file that owns a name is in the graph."""
+    def cycle(self, view: ViewDefinition) -> list[str] | None:
+        """The cycle through ``view``; only the definition that owns a name is in the graph."""
         host = self._host
         graph = host._graph
-        if view.name not in graph.cyclic or host._owner.get(view.name) != view.path:
+        if view.name not in graph.cyclic or host._owner.get(view.name) != view.key:
             return None
         return graph.cycle_through(view.name)
 
@@ -295,15 +347,18 @@ class _Env:
         config = self._host._config
         return None if config.readable else config.diagnostics[0]
 
-    def shadowing(self, view: ParsedView) -> Definition | None:
+    def shadowing(self, view: ViewDefinition) -> Definition | None:
+        """Another definition of the view's name (an extract's, or another view's), if any:
+        a clash is an error at every place the name is defined."""
         host = self._host
         if view.name in host._extracts:
             extract = host._config.extract(view.name)
             return Definition(host._config.config_path, extract.span if extract else Span(0, 0))
-        owner = host._owner.get(view.name)
-        if owner is not None and owner != view.path:
-            return Definition(owner, Span(0, 0))
-        return None
+        others = sorted(key for key in host._by_name.get(view.name, ()) if key != view.key)
+        if not others:
+            return None
+        other = host._definitions[others[0]]
+        return Definition(other.path, other.anchor)
 
 
 @contextmanager
@@ -321,14 +376,13 @@ def _quiet_gc():
         gc.set_threshold(*thresholds)
 
 
-def _owners(parsed: Mapping[Path, ParsedView], extracts: Mapping[str, ExtractInfo]) -> dict[str, Path]:
-    """Each view name belongs to its first file in path order; later ones, and views
-    named like an extract, are duplicates."""
-    owners: dict[str, Path] = {}
-    for path in sorted(parsed):
-        name = parsed[path].name
-        if name not in extracts:
-            owners.setdefault(name, path)
+def _owners(definitions: Mapping[ViewKey, ViewDefinition], extracts: Mapping[str, ExtractInfo]) -> dict[str, ViewKey]:
+    """Each view name belongs to its first definition in path order, for dependents to
+    read; the others, and views named like an extract, are duplicates."""
+    owners: dict[str, ViewKey] = {}
+    for key in sorted(definitions):
+        if key.name not in extracts:
+            owners.setdefault(key.name, key)
     return owners
 
 

@@ -24,6 +24,7 @@ from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic, Severity
 from viewls.project.extracts import ExtractInfo
 from viewls.project.types import format_arrow_type
+from viewls.text import LineIndex
 
 MANIFEST_VERSION = 1
 
@@ -31,10 +32,11 @@ MANIFEST_VERSION = 1
 def manifest(snapshot: Snapshot) -> dict:
     """The manifest of ``snapshot``; see README.md ("Manifest") for the fields."""
     graph = snapshot.graph
+    lines = {path: LineIndex(source.text) for path, source in snapshot.sources.items()}
     return {
         "metadata": _metadata(snapshot),
-        "views": {name: _view(snapshot, view) for name, view in sorted(snapshot.views.items())},
-        "duplicates": [_duplicate(snapshot, view) for _, view in sorted(snapshot.files.items())
+        "views": {name: _view(snapshot, view, lines) for name, view in sorted(snapshot.views.items())},
+        "duplicates": [_duplicate(snapshot, view) for view in snapshot.definitions()
                        if snapshot.views.get(view.name) is not view],
         "extracts": {name: _extract(snapshot, info) for name, info in sorted(snapshot.extracts.items())},
         "parent_map": {name: graph.upstream(name) for name in graph.nodes},
@@ -62,12 +64,15 @@ def _metadata(snapshot: Snapshot) -> dict:
     }
 
 
-def _view(snapshot: Snapshot, view: ViewAnalysis) -> dict:
-    parsed = view.parsed
+def _view(snapshot: Snapshot, view: ViewAnalysis, lines: dict[Path, LineIndex]) -> dict:
+    parsed = view.definition
     contract = parsed.metadata
     return {
         "name": view.name,
         "path": _shown(snapshot.root, view.path),
+        # What generated the view (a spec row, a template instance), null for a SQL file.
+        "generated_by": parsed.origin.described or None,
+        "line": lines[view.path].position(parsed.anchor.start)[0] + 1,
         "state": view.output.state.value,
         "columns": columns(view.schema),
         "depends_on": {

@@ -43,19 +43,22 @@ class Finding:
     on_name: bool = False
 
 
-def explain_failure(path: Path, text: str, ast: exp.Expression | None, message: str,
+def explain_failure(path: Path, text: str, sql: str, ast: exp.Expression | None, message: str,
                     plan: Plan) -> list[Diagnostic]:
-    """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed.
+    """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed,
+    its positions index ``text`` (the source file), ``sql`` is the query DataFusion read.
     Without a tree (a view only DataFusion reads) the one error is placed by name."""
     if ast is None:
         return [_without_tree(path, text, message)]
+    if sql != text:  # generated: DataFusion's positions in its SQL are nowhere in the file
+        plan = _positionless(plan)
     found: list[Diagnostic] = []
     seen: set[tuple[Span, Code]] = set()
     neutral: list[exp.Expression] = []
     for _ in range(MAX_ERRORS):
         if _is_parser_error(message):
             if not neutral:  # else NULL in place of an earlier error made the text unparsable
-                found.append(_parser_error(path, text, ast, message, plan))
+                found.append(_parser_error(path, sql, ast, message, plan))
             break
         finding = _classify(message, ast, text)
         if neutral and finding.code not in _NAME_CODES:
@@ -123,6 +126,16 @@ def _ancestors(node: exp.Expression):
     while parent is not None:
         yield parent
         parent = parent.parent
+
+
+def _positionless(plan: Plan) -> Plan:
+    """``plan`` for queries whose parser errors cannot be placed by DataFusion's position."""
+    def planned(sql: str) -> object:
+        try:
+            return plan(sql)
+        except PlanError as failure:
+            raise PlanError(_PARSER_POSITION.sub("", str(failure))) from None
+    return planned
 
 
 def _span_of(node: exp.Expression, on_name: bool, text: str) -> Span | None:

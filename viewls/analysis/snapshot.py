@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
-from viewls.analysis.model import ViewAnalysis
+from viewls.analysis.model import SourceAnalysis, ViewAnalysis
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry
 from viewls.graph import DependencyGraph
@@ -22,8 +22,8 @@ class Snapshot:
     root: Path
     config: ProjectConfig
     extracts: Mapping[str, ExtractInfo]
-    # Every view file, including duplicates that do not own their name.
-    files: Mapping[Path, ViewAnalysis]
+    # Every source file (SQL files, spec files) and the views it defines, duplicates included.
+    sources: Mapping[Path, SourceAnalysis]
     # The view that owns each view name.
     views: Mapping[str, ViewAnalysis]
     graph: DependencyGraph
@@ -31,6 +31,21 @@ class Snapshot:
 
     def view(self, name: str) -> ViewAnalysis | None:
         return self.views.get(name)
+
+    def definitions(self) -> Iterator[ViewAnalysis]:
+        """Every view definition of every source, duplicates included, in source order."""
+        for source in self.sources.values():
+            yield from source.views
+
+    def document_view(self, path: Path) -> ViewAnalysis | None:
+        """The view whose query is the whole text of ``path`` (a SQL file)."""
+        source = self.sources.get(path)
+        return source.document_view if source is not None else None
+
+    def view_at(self, path: Path, offset: int) -> ViewAnalysis | None:
+        """The view defined at ``offset`` in the source file ``path``."""
+        source = self.sources.get(path)
+        return source.view_at(offset) if source is not None else None
 
     def schema_of(self, name: str) -> pa.Schema | None:
         """The schema of the view or extract ``name`` (None: unknown name or broken input)."""
@@ -47,17 +62,17 @@ class Snapshot:
     def touched_since(self, previous: Snapshot | None) -> set[Path] | None:
         """The files whose diagnostics may differ from ``previous``'s; None when any may.
 
-        A view the host did not re-analyse keeps its analysis object, so identity finds the
-        few files an edit touched without comparing every diagnostic of the project.
+        A source the host did not re-read or re-analyse keeps its analysis object, so
+        identity finds the few files an edit touched without comparing every diagnostic.
         """
         if previous is None or previous.config is not self.config or previous.extracts.keys() != self.extracts.keys() \
                 or any(previous.extracts[name] is not info for name, info in self.extracts.items()):
             return None
-        touched = {path for path, analysis in self.files.items() if previous.files.get(path) is not analysis}
-        return touched | (previous.files.keys() - self.files.keys())
+        touched = {path for path, source in self.sources.items() if previous.sources.get(path) is not source}
+        return touched | (previous.sources.keys() - self.sources.keys())
 
     def diagnostics(self, paths: set[Path] | None = None) -> dict[Path, list[Diagnostic]]:
-        """Every diagnostic of the project (or of the view files ``paths``) grouped by file,
+        """Every diagnostic of the project (or of the source files ``paths``) grouped by file,
         files and diagnostics in order."""
         grouped: dict[Path, list[Diagnostic]] = defaultdict(list)
         if paths is None:
@@ -65,7 +80,7 @@ class Snapshot:
             for info in self.extracts.values():
                 for diagnostic in info.diagnostics:
                     grouped[diagnostic.path].append(diagnostic)
-        for path in self.files if paths is None else paths & self.files.keys():
-            grouped[path].extend(self.files[path].diagnostics)
+        for path in self.sources if paths is None else paths & self.sources.keys():
+            grouped[path].extend(self.sources[path].reported())
         return {path: sorted(found, key=lambda d: (d.span, d.code))
                 for path, found in sorted(grouped.items()) if found}

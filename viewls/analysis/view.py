@@ -1,7 +1,7 @@
-"""The per-view pipeline: text -> parsed view -> analysis against its inputs.
+"""The per-view pipeline: text -> definition view -> analysis against its inputs.
 
 ``parse_view`` depends on the text alone, so the host re-runs it only when a text
-changes; ``analyse_view`` depends on the parsed view and on what its inputs produce,
+changes; ``analyse_view`` depends on the definition view and on what its inputs produce,
 which the host passes in through an ``Environment``.
 """
 
@@ -17,42 +17,44 @@ from sqlglot import exp
 
 from viewls.analysis import datafusion_reading
 from viewls.analysis.fidelity import read_view
-from viewls.analysis.model import Output, ParsedView, State, ViewAnalysis
+from viewls.analysis.model import Output, ViewDefinition, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
 from viewls.diagnostics import Code, Diagnostic, Related, error, hint
 from viewls.engine.functions import FunctionRegistry
 from viewls.engine.parser import read_query
 from viewls.engine.planner import Planned, Planner, PlanError, quote
-from viewls.project.metadata import parse_metadata, query_start
+from viewls.sources.draft import Draft, ViewKey
 from viewls.sql.canonical import canonicalize, normalize
 from viewls.sql.lineage import TableRef, extract_lineage
-from viewls.sql.parse import parse_query
 from viewls.sql.spans import node_span
 from viewls.suggest import did_you_mean
 from viewls.text import Span
 
 
-def parse_view(path: Path, text: str) -> ParsedView:
-    metadata = parse_metadata(path, text)
-    query = parse_query(path, text)
+def define_view(draft: Draft) -> ViewDefinition:
+    """What the view's source alone determines: lineage, canonical SQL, DataFusion's reading."""
+    text, sql = draft.text, draft.sql
     lineage = canonical = None
     as_written = False
-    diagnostics = query.diagnostics
-    if query.ast is not None:
-        ast = normalize(query.ast)
+    diagnostics = draft.diagnostics
+    if draft.ast is not None:
+        ast = normalize(draft.ast)
         lineage = extract_lineage(ast, text)
         canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
-        reading = read_query(text, canonical.sql) if not diagnostics else None
+        if sql is None:  # generated: the AST is the definition, its SQL is what is planned
+            sql = canonical.sql
+        reading = read_query(sql, canonical.sql) if not diagnostics else None
         if reading is not None:
             lineage = datafusion_reading.reconcile(lineage, reading, text)
             as_written = reading.same_as
-    elif diagnostics and diagnostics[0].code is Code.SYNTAX_ERROR:
-        reading = read_query(text)  # DataFusion, the arbiter, may read what sqlglot cannot
+    elif sql is not None and diagnostics and diagnostics[0].code is Code.SYNTAX_ERROR:
+        reading = read_query(sql)  # DataFusion, the arbiter, may read what sqlglot cannot
         if reading is not None:
             lineage = datafusion_reading.lineage_of(reading, text)
-            diagnostics = (datafusion_reading.notice(path, diagnostics[0]),)
-    return ParsedView(path, path.stem, text, metadata, lineage, canonical,
-                      diagnostics + metadata.diagnostics, as_written)
+            diagnostics = (datafusion_reading.notice(draft.path, diagnostics[0]),)
+    return ViewDefinition(draft.key, text, sql, draft.anchor, draft.extent, draft.origin, draft.metadata,
+                          lineage, canonical, diagnostics + draft.metadata.diagnostics, as_written,
+                          draft.fingerprint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ class Environment(Protocol):
     planner: Planner
     registry: FunctionRegistry
 
-    def defer(self, path: Path) -> bool:
+    def defer(self, key: ViewKey) -> bool:
         """Take the later planning stages of a view to run them apart (the editor publishes
         what logical planning found first); False: run them now."""
 
@@ -77,61 +79,61 @@ class Environment(Protocol):
 
     def names(self) -> Iterable[str]: ...
 
-    def cycle(self, view: ParsedView) -> list[str] | None: ...
+    def cycle(self, view: ViewDefinition) -> list[str] | None: ...
 
     def config_failure(self) -> Diagnostic | None: ...
 
-    def shadowing(self, view: ParsedView) -> Definition | None: ...
+    def shadowing(self, view: ViewDefinition) -> Definition | None: ...
 
 
-def analyse_view(parsed: ParsedView, env: Environment) -> ViewAnalysis:
-    diagnostics = list(parsed.diagnostics)
-    lineage = parsed.lineage
-    shadow = env.shadowing(parsed)
+def analyse_view(definition: ViewDefinition, env: Environment) -> ViewAnalysis:
+    diagnostics = list(definition.diagnostics)
+    lineage = definition.lineage
+    shadow = env.shadowing(definition)
     if shadow is not None:
-        diagnostics.append(_duplicate(parsed, shadow))
+        diagnostics.append(_duplicate(definition, shadow))
     if lineage is None:
-        return _result(parsed, (), (), State.ERROR, None, diagnostics)
+        return _result(definition, (), (), State.ERROR, None, diagnostics)
     dependencies = tuple(sorted(lineage.dependencies))
     required_udfs = tuple(sorted({f.name for f in lineage.functions} & env.registry.udfs))
 
     def done(state: State, schema: pa.Schema | None = None) -> ViewAnalysis:
-        return _result(parsed, dependencies, required_udfs, state, schema, diagnostics)
+        return _result(definition, dependencies, required_udfs, state, schema, diagnostics)
 
     missing = [ref for ref in lineage.tables if ref.qualifier or not env.is_bound(ref.name)]
     config_failure = env.config_failure() if missing else None
     if config_failure is not None:
-        diagnostics.append(hint(parsed.path, missing[0].span, Code.UPSTREAM_ERROR,
+        diagnostics.append(hint(definition.path, missing[0].span, Code.UPSTREAM_ERROR,
                                 f"cannot resolve '{missing[0].name}' while viewls.toml is not valid TOML",
                                 related=(Related(config_failure.path, config_failure.span, config_failure.message),)))
         return done(State.BLOCKED)
-    unknown = [_unknown_table(parsed, ref, env) for ref in missing]
+    unknown = [_unknown_table(definition, ref, env) for ref in missing]
     if unknown:
         diagnostics.extend(unknown)
         return done(State.ERROR)
-    cycle = env.cycle(parsed)
+    cycle = env.cycle(definition)
     if cycle is not None:
-        diagnostics.append(_cycle(parsed, cycle))
+        diagnostics.append(_cycle(definition, cycle))
         return done(State.ERROR)
-    blocked = _upstream_hint(parsed, env)
+    blocked = _upstream_hint(definition, env)
     if blocked is not None:
         diagnostics.append(blocked)
         return done(State.BLOCKED)
     try:
-        reading = read_view(parsed, env.planner)
+        reading = read_view(definition, env.planner)
     except PlanError as failure:
-        diagnostics.extend(_refusal(parsed, env, str(failure), diagnostics, env.planner.plan))
+        diagnostics.extend(_refusal(definition, env, str(failure), diagnostics, env.planner.plan))
         return done(State.ERROR)
     if reading.notice is not None:
         diagnostics.append(reading.notice)
     schema = reading.planned.schema
-    duplicate = _duplicate_column(parsed, schema)
+    duplicate = _duplicate_column(definition, schema)
     if duplicate is not None:
         diagnostics.append(duplicate)
         return done(State.ERROR)
-    diagnostics.extend(_contract(parsed, schema))
-    analysis = _result(parsed, dependencies, required_udfs, State.OK, schema, diagnostics, reading.sql)
-    return analysis if env.defer(parsed.path) else complete_view(analysis, env, reading.planned)
+    diagnostics.extend(_contract(definition, schema))
+    analysis = _result(definition, dependencies, required_udfs, State.OK, schema, diagnostics, reading.sql)
+    return analysis if env.defer(definition.key) else complete_view(analysis, env, reading.planned)
 
 
 def complete_view(analysis: ViewAnalysis, env: Environment, planned: Planned | None = None) -> ViewAnalysis:
@@ -145,62 +147,63 @@ def complete_view(analysis: ViewAnalysis, env: Environment, planned: Planned | N
         else:
             env.planner.complete(planned)
     except PlanError as failure:
-        parsed = analysis.parsed
+        definition = analysis.definition
         diagnostics = list(analysis.diagnostics)
-        diagnostics.extend(_refusal(parsed, env, str(failure), diagnostics, env.planner.plan_fully))
-        return _result(parsed, analysis.dependencies, analysis.required_udfs, State.ERROR, None, diagnostics)
+        diagnostics.extend(_refusal(definition, env, str(failure), diagnostics, env.planner.plan_fully))
+        return _result(definition, analysis.dependencies, analysis.required_udfs, State.ERROR, None, diagnostics)
     return analysis
 
 
-def _refusal(parsed: ParsedView, env: Environment, message: str, known: list[Diagnostic],
+def _refusal(definition: ViewDefinition, env: Environment, message: str, known: list[Diagnostic],
              plan: Callable[[str], object]) -> list[Diagnostic]:
     """DataFusion's refusal as diagnostics at the tokens it is about."""
-    found = [d for d in _unknown_functions(parsed, env) if (d.span, d.code) not in {(k.span, k.code) for k in known}]
+    found = [d for d in _unknown_functions(definition, env) if (d.span, d.code) not in {(k.span, k.code) for k in known}]
     seen = {(d.span, d.code) for d in (*known, *found)}
-    found.extend(d for d in explain_failure(parsed.path, parsed.text, parsed.syntax_tree(), message, plan)
+    found.extend(d for d in explain_failure(definition.path, definition.text, definition.sql, definition.syntax_tree(),
+                                                      message, plan)
                  if (d.span, d.code) not in seen)
     return found
 
 
-def _result(parsed, dependencies, required_udfs, state, schema, diagnostics, sql=None) -> ViewAnalysis:
+def _result(definition, dependencies, required_udfs, state, schema, diagnostics, sql=None) -> ViewAnalysis:
     diagnostics.sort(key=lambda d: (d.span.start, d.span.end, d.code))
     cause = next((d for d in diagnostics if d.is_error or d.code is Code.UPSTREAM_ERROR), None)
     output = Output(state, schema, cause if state is not State.OK else None)
-    return ViewAnalysis(parsed, dependencies, required_udfs, output, tuple(diagnostics), sql)
+    return ViewAnalysis(definition, dependencies, required_udfs, output, tuple(diagnostics), sql)
 
 
-def _duplicate(parsed: ParsedView, shadow: Definition) -> Diagnostic:
+def _duplicate(definition: ViewDefinition, shadow: Definition) -> Diagnostic:
     kind = "extract" if shadow.path.name == "viewls.toml" else "view"
-    return error(parsed.path, query_start(parsed.text), Code.DUPLICATE_VIEW,
-                 f"another {kind} is already named '{parsed.name}'; rename this file "
+    return error(definition.path, definition.anchor, Code.DUPLICATE_VIEW,
+                 f"another {kind} is already named '{definition.name}'; rename this file "
                  "(a view's name is its file name)",
-                 related=(Related(shadow.path, shadow.span, f"'{parsed.name}' is defined here"),))
+                 related=(Related(shadow.path, shadow.span, f"'{definition.name}' is defined here"),))
 
 
-def _duplicate_column(parsed: ParsedView, schema: pa.Schema) -> Diagnostic | None:
+def _duplicate_column(definition: ViewDefinition, schema: pa.Schema) -> Diagnostic | None:
     """A view's columns are what dependents read by name, so each name must be unique
     (DataFusion plans such a query, but no table or view can hold its output)."""
     names = schema.names
     name = next((n for i, n in enumerate(names) if n in names[:i]), None)
     if name is None:
         return None
-    items = parsed.output_items()
+    items = definition.output_items()
     named = [item for item in items if item.alias_or_name == name and not isinstance(item, exp.Star)]
     stars = [item for item in items if isinstance(item, exp.Star) or isinstance(item.this, exp.Star)]
     culprit = named[1] if len(named) > 1 else (stars[0] if stars else None)
-    span = (node_span(culprit) if culprit is not None else None) or query_start(parsed.text)
-    return error(parsed.path, span, Code.DUPLICATE_COLUMN,
+    span = (node_span(culprit) if culprit is not None else None) or definition.anchor
+    return error(definition.path, span, Code.DUPLICATE_COLUMN,
                  f"the view outputs column '{name}' more than once; give each output column its own name "
                  f"(e.g. `t.{name} AS t_{name}`)")
 
 
-def _unknown_table(parsed: ParsedView, ref: TableRef, env: Environment) -> Diagnostic:
-    path = parsed.path
+def _unknown_table(definition: ViewDefinition, ref: TableRef, env: Environment) -> Diagnostic:
+    path = definition.path
     if ref.qualifier:
         return error(path, ref.span, Code.UNKNOWN_TABLE,
                      f"unknown table '{ref.qualifier}.{ref.name}': views and extracts live in the "
                      "default schema; write the bare name", suggestion=None)
-    suffix, suggestion = did_you_mean(ref.name, (n for n in env.names() if n != parsed.name))
+    suffix, suggestion = did_you_mean(ref.name, (n for n in env.names() if n != definition.name))
     if suggestion is not None and suggestion.lower() == ref.name.lower() and suggestion != ref.name:
         suggestion = quote(suggestion)
         suffix = f"; did you mean {suggestion}? (unquoted names are lowercased)"
@@ -209,16 +212,16 @@ def _unknown_table(parsed: ParsedView, ref: TableRef, env: Environment) -> Diagn
                  suggestion=suggestion)
 
 
-def _cycle(parsed: ParsedView, cycle: list[str]) -> Diagnostic:
+def _cycle(definition: ViewDefinition, cycle: list[str]) -> Diagnostic:
     successor = cycle[1]
-    span = next((t.span for t in parsed.lineage.tables if t.name == successor), query_start(parsed.text))
-    return error(parsed.path, span, Code.DEPENDENCY_CYCLE,
+    span = next((t.span for t in definition.lineage.tables if t.name == successor), definition.anchor)
+    return error(definition.path, span, Code.DEPENDENCY_CYCLE,
                  f"dependency cycle: {' -> '.join(cycle)}; a view cannot depend on itself")
 
 
-def _upstream_hint(parsed: ParsedView, env: Environment) -> Diagnostic | None:
+def _upstream_hint(definition: ViewDefinition, env: Environment) -> Diagnostic | None:
     """One hint for the first input whose schema is unknown, instead of a cascade of errors."""
-    for ref in parsed.lineage.tables:
+    for ref in definition.lineage.tables:
         output = env.output(ref.name)
         if output is None or output.state is State.OK:
             continue
@@ -226,31 +229,31 @@ def _upstream_hint(parsed: ParsedView, env: Environment) -> Diagnostic | None:
         related = ()
         if output.cause is not None:
             related = (Related(output.cause.path, output.cause.span, output.cause.message),)
-        return hint(parsed.path, ref.span, Code.UPSTREAM_ERROR,
+        return hint(definition.path, ref.span, Code.UPSTREAM_ERROR,
                     f"depends on '{ref.name}', which {why}; fix it there", related=related)
     return None
 
 
-def _unknown_functions(parsed: ParsedView, env: Environment) -> list[Diagnostic]:
+def _unknown_functions(definition: ViewDefinition, env: Environment) -> list[Diagnostic]:
     found = []
     registry = env.registry
-    for ref in parsed.lineage.functions:
+    for ref in definition.lineage.functions:
         if ref.anonymous and ref.name not in registry:
             suffix, suggestion = did_you_mean(ref.name, registry.functions)
-            found.append(error(parsed.path, ref.span, Code.UNKNOWN_FUNCTION,
+            found.append(error(definition.path, ref.span, Code.UNKNOWN_FUNCTION,
                                f"unknown function '{ref.name}'{suffix} "
                                "(neither DataFusion nor the UDF snapshot has it)", suggestion=suggestion))
     return found
 
 
-def _contract(parsed: ParsedView, schema: pa.Schema) -> list[Diagnostic]:
+def _contract(definition: ViewDefinition, schema: pa.Schema) -> list[Diagnostic]:
     columns = schema.names
     found = []
-    for key in parsed.metadata.ordering:
+    for key in definition.metadata.ordering:
         if key.name in columns:
             continue
         suffix, suggestion = did_you_mean(key.name, columns)
-        found.append(error(parsed.path, key.span, Code.INVALID_CONTRACT,
+        found.append(error(definition.path, key.span, Code.INVALID_CONTRACT,
                            f"ordering key '{key.name}' is not a column of this view{suffix}",
                            suggestion=suggestion))
     return found

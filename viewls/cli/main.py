@@ -128,11 +128,11 @@ def _check(args) -> int:
     started = time.perf_counter()
     snapshot = _load(args.path)
     grouped = snapshot.diagnostics()
-    texts = {path: view.parsed.text for path, view in snapshot.files.items()}
+    texts = {path: source.text for path, source in snapshot.sources.items()}
     config_path = snapshot.config.config_path
     texts[config_path] = read_text(config_path)
     located = locate(_report_base(snapshot.root, args.format), grouped, texts)
-    totals = summary(located, views=len(snapshot.files), extracts=len(snapshot.extracts))
+    totals = summary(located, views=sum(len(source.views) for source in snapshot.sources.values()), extracts=len(snapshot.extracts))
     if args.format == "text":
         totals["seconds"] = time.perf_counter() - started
         color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
@@ -210,7 +210,7 @@ def _refusal(snapshot, refused) -> int:
     """Print what stops a run exactly as `check` prints it."""
     from viewls.cli.report import RENDERERS, locate, summary
 
-    texts = {path: snapshot.files[path].parsed.text for path in refused}
+    texts = {path: snapshot.sources[path].text for path in refused}
     located = locate(snapshot.root, refused, texts)
     print("viewls: nothing was run; these views have errors:", file=sys.stderr)
     sys.stderr.write(RENDERERS["text"](located, summary(located, views=len(refused), extracts=0), sys.stderr.isatty()))

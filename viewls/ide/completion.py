@@ -332,7 +332,7 @@ def _match(typed: str, name: str) -> int | None:
 
 def _relations(snapshot: Snapshot, path: Path, quoted: bool, hidden: set[str]) -> _Lazy:
     """Views and extracts, except the view being edited and names a CTE shadows."""
-    own = snapshot.files.get(path)
+    own = snapshot.document_view(path)
     names = sorted({*snapshot.views, *snapshot.extracts} - hidden - {own.name if own is not None else path.stem})
     return _Lazy(names, 1, lambda name: _relation_item_named(snapshot, name, quoted))
 
@@ -353,7 +353,7 @@ def documentation(snapshot: Snapshot, kind: str, name: str) -> str:
         return info.description if info is not None else ""
     view = snapshot.view(name) if kind == "view" else None
     if view is not None:
-        return view.parsed.metadata.description or ""
+        return view.definition.metadata.description or ""
     extract = snapshot.extracts.get(name) if kind == "extract" else None
     if extract is None:
         return ""

@@ -27,10 +27,14 @@ class Hover:
 
 
 def hover(snapshot: Snapshot, path: Path, offset: int) -> Hover | None:
-    view = snapshot.files.get(path)
+    view = snapshot.view_at(path, offset)
     if view is None:
         return None
-    tree = view.parsed.syntax_tree()
+    anchor = view.definition.anchor
+    if view.definition.generated and anchor.start <= offset <= anchor.end:  # a spec row's name
+        text = _relation(snapshot, view.name)
+        return Hover(text, anchor) if text else None
+    tree = view.definition.syntax_tree()
     if tree is None:
         return None
     node, span = _node_at(tree, offset)
@@ -41,7 +45,7 @@ def hover(snapshot: Snapshot, path: Path, offset: int) -> Hover | None:
     elif isinstance(node, exp.Column):
         text = _column(snapshot, node, view.schema)
     else:
-        text = _function(snapshot, view.parsed.text[span.start:span.end])
+        text = _function(snapshot, view.definition.text[span.start:span.end])
     return Hover(text, span) if text else None
 
 
@@ -63,8 +67,8 @@ def _relation(snapshot: Snapshot, name: str) -> str | None:
     view = snapshot.view(name)
     if view is not None:
         parts = [f"**view** `{name}`"]
-        if view.parsed.metadata.description:
-            parts.append(view.parsed.metadata.description)
+        if view.definition.metadata.description:
+            parts.append(view.definition.metadata.description)
         parts.append(_schema_table(view.schema) if view.schema is not None else "_schema unknown: the view has errors_")
         parts.append(f"Defined in `{view.path.relative_to(snapshot.root)}`")
         return "\n\n".join(parts)

@@ -32,13 +32,13 @@ class InlayHint:
 
 
 def inlay_hints(snapshot: Snapshot, path: Path, within: Span | None = None) -> list[InlayHint]:
-    """The type hints of the view file ``path``, only those inside ``within`` when given."""
-    view = snapshot.files.get(path)
+    """The type hints of the SQL file ``path``, only those inside ``within`` when given."""
+    view = snapshot.document_view(path)
     schema = view.schema if view is not None else None
-    tree = view.parsed.syntax_tree() if schema is not None else None
+    tree = view.definition.syntax_tree() if schema is not None else None
     if tree is None:
         return []
-    lists = select_lists(view.parsed.text)
+    lists = select_lists(view.definition.text)
     hints = []
     for select in _branches(tree):
         ends = _item_ends(select, lists)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from viewls.analysis.snapshot import Snapshot
 from viewls.graph import DependencyGraph
-from viewls.project.metadata import query_start
 from viewls.text import Span
 
 
@@ -26,13 +25,15 @@ class Lens:
 
 
 def lenses(snapshot: Snapshot, path: Path) -> list[Lens]:
-    """The lenses of the view file ``path``; none for a file that does not own its name
-    (a duplicate is not a node of the graph)."""
-    view = snapshot.files.get(path)
-    if view is None or snapshot.views.get(view.name) is not view:
-        return []
-    span = query_start(view.parsed.text)
-    return [lens for make in _LENSES if (lens := make(snapshot, view.name, span)) is not None]
+    """The lenses of each view defined in ``path``, where the view is named or starts; none
+    for a definition that does not own its name (a duplicate is not a node of the graph)."""
+    source = snapshot.sources.get(path)
+    found = []
+    for view in source.views if source is not None else ():
+        if snapshot.views.get(view.name) is view:
+            span = view.definition.anchor
+            found.extend(lens for make in _LENSES if (lens := make(snapshot, view.name, span)) is not None)
+    return found
 
 
 def _graph_lens(snapshot: Snapshot, name: str, span: Span) -> Lens | None:

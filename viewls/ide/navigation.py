@@ -26,8 +26,8 @@ class Target:
 
 
 def definition(snapshot: Snapshot, path: Path, offset: int) -> list[Target]:
-    view = snapshot.files.get(path)
-    tree = view.parsed.syntax_tree() if view is not None else None
+    view = snapshot.view_at(path, offset)
+    tree = view.definition.syntax_tree() if view is not None else None
     if tree is None:
         return []
     for node in tree.find_all(exp.Table, exp.Column):
@@ -54,7 +54,7 @@ def _cte(tree: exp.Expression, path: Path, name: str) -> list[Target]:
 def _relation(snapshot: Snapshot, name: str) -> list[Target]:
     view = snapshot.view(name)
     if view is not None:
-        return [Target(view.path, Span(0, 0))]
+        return [Target(view.path, view.definition.start)]
     extract = snapshot.config.extract(name)
     if extract is not None:
         return [Target(snapshot.config.config_path, extract.span)]
@@ -68,7 +68,7 @@ def _column(snapshot: Snapshot, column: exp.Column) -> list[Target]:
             continue
         upstream = snapshot.view(source)
         if upstream is not None:
-            return _select_item(upstream.path, upstream.parsed.syntax_tree(), column.name)
+            return _select_item(upstream.path, upstream.definition.syntax_tree(), column.name)
         extract = snapshot.config.extract(source)
         if extract is not None:
             return [Target(snapshot.config.config_path, extract.column_span(column.name))]

@@ -80,8 +80,8 @@ def references(snapshot: Snapshot, path: Path, offset: int, include_declaration:
 def name_at(snapshot: Snapshot, path: Path, offset: int) -> Named | None:
     if path == snapshot.config.config_path:
         return _extract_entry_at(snapshot, offset)
-    view = snapshot.files.get(path)
-    tree = view.parsed.syntax_tree() if view is not None else None
+    view = snapshot.view_at(path, offset)
+    tree = view.definition.syntax_tree() if view is not None else None
     if tree is None:
         return None
     touching = None
@@ -92,32 +92,32 @@ def name_at(snapshot: Snapshot, path: Path, offset: int) -> Named | None:
         if span is None or not span.start <= offset <= span.end:
             continue
         if offset < span.end:
-            return _classify(snapshot, view.parsed.text, path, node, span)
+            return _classify(snapshot, view.definition.text, path, node, span)
         touching = touching or (node, span)  # the cursor just after a name still means it
-    return _classify(snapshot, view.parsed.text, path, *touching) if touching is not None else None
+    return _classify(snapshot, view.definition.text, path, *touching) if touching is not None else None
 
 
 def usages(snapshot: Snapshot, symbol: Symbol) -> list[Usages]:
     """Every file using ``symbol``, in path order, with the identifiers that spell it
     (a CTE's own name included)."""
     if symbol.kind is Kind.CTE:
-        view = snapshot.files.get(symbol.declaration.path)
-        tree = view.parsed.syntax_tree() if view is not None else None
+        view = snapshot.view_at(symbol.declaration.path, symbol.declaration.span.start)
+        tree = view.definition.syntax_tree() if view is not None else None
         cte = _cte_named_at(tree, symbol.declaration.span) if tree is not None else None
         if cte is None:
             return []
         found = _in_tree(tree, lambda table: cte_of(table) is cte)
         return [Usages(view.path, tree, (*found, cte.args["alias"].this))]
     found = []
-    for path, view in sorted(snapshot.files.items()):
-        if symbol.name not in view.parsed.dependencies:
+    for view in snapshot.definitions():
+        if symbol.name not in view.definition.dependencies:
             continue
-        tree = view.parsed.syntax_tree()
+        tree = view.definition.syntax_tree()
         if tree is None:
             continue
         identifiers = _in_tree(tree, lambda table: table.name == symbol.name and is_relation(table))
         if identifiers:
-            found.append(Usages(path, tree, identifiers))
+            found.append(Usages(view.path, tree, identifiers))
     return found
 
 

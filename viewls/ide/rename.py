@@ -26,7 +26,7 @@ from viewls.ide.bindings import cte_of, source_of, sources
 from viewls.ide.references import Kind, Location, Named, Symbol, name_at, usages
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.planner import quote
-from viewls.project.discover import is_view_file
+from viewls.project.discover import matches_globs
 from viewls.sql.dialect import DIALECT
 from viewls.sql.spans import name_span, node_span, token_span
 from viewls.text import LineIndex, Span
@@ -150,7 +150,7 @@ def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
         return None
     if "/" in new or "\\" in new or new.startswith("."):
         return f"'{new}' cannot name a view: a view's name is its file name (no '/' or '\\', no leading '.')"
-    other = next((view for view in snapshot.files.values() if view.name == new), None)
+    other = next((view for view in snapshot.definitions() if view.name == new), None)
     if other is not None:
         return f"a view named '{new}' already exists: {_relative(snapshot, other.path)}"
     if snapshot.config.extract(new) is not None or new in snapshot.extracts:
@@ -167,7 +167,7 @@ def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
     except OSError as error:
         return f"cannot check {_relative(snapshot, target)}: {error.strerror or error}"
     config = snapshot.config
-    if not is_view_file(snapshot.root, target, config.view_globs, config.output):
+    if not matches_globs(snapshot.root, target, config.view_globs, config.output):
         globs = ", ".join(config.view_globs)
         return f"{_relative(snapshot, target)} would not be a view: it matches none of the view globs ({globs})"
     return None
@@ -186,7 +186,7 @@ def _changes_meaning(snapshot: Snapshot, path: Path, tree: exp.Expression, ident
         expected = new if symbol.kind is not Kind.CTE and key in renamed_tables else bound
         if after[key][1] != expected:
             span = name_span(node) if isinstance(node, exp.Table | exp.Column) else node_span(node)
-            line = LineIndex(snapshot.files[path].parsed.text).position(span.start)[0] + 1 if span is not None else 1
+            line = LineIndex(snapshot.sources[path].text).position(span.start)[0] + 1 if span is not None else 1
             return (f"renaming '{symbol.name}' to '{new}' would change what "
                     f"{_relative(snapshot, path)}:{line} refers to")
     return None

@@ -29,12 +29,14 @@ class SemanticToken:
 
 
 def semantic_tokens(snapshot: Snapshot, path: Path) -> list[SemanticToken]:
-    """The tokens of the view file ``path`` in source order, none overlapping."""
-    view = snapshot.files.get(path)
-    tree = view.parsed.syntax_tree() if view is not None else None
-    if tree is None:
-        return []
-    found = sorted([*_functions(snapshot, view.parsed.lineage), *_names(snapshot, tree)], key=lambda t: t.span)
+    """The tokens of the views defined in ``path`` in source order, none overlapping."""
+    source = snapshot.sources.get(path)
+    found = []
+    for view in source.views if source is not None else ():
+        tree = view.definition.syntax_tree()
+        if tree is not None:
+            found.extend([*_functions(snapshot, view.definition.lineage), *_names(snapshot, tree)])
+    found.sort(key=lambda t: t.span)
     # Clients without overlapping-token support need a strict sequence.
     tokens: list[SemanticToken] = []
     for token in found:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.project.types import format_arrow_type
 from viewls.sql.spans import name_span, node_span, token_span
@@ -23,11 +24,22 @@ class Symbol:
 
 
 def document_symbols(snapshot: Snapshot, path: Path) -> list[Symbol]:
-    view = snapshot.files.get(path)
-    tree = view.parsed.syntax_tree() if view is not None else None
+    """The views ``path`` defines (when it names them: a spec file), their CTEs and columns."""
+    source = snapshot.sources.get(path)
+    found = []
+    for view in source.views if source is not None else ():
+        if view.definition.generated:
+            found.append(Symbol(view.name, "view", path, view.definition.anchor,
+                                view.definition.metadata.description or ""))
+        found.extend(_view_symbols(view, path))
+    return sorted(found, key=lambda s: s.span)
+
+
+def _view_symbols(view: ViewAnalysis, path: Path) -> list[Symbol]:
+    tree = view.definition.syntax_tree()
     if tree is None:
         return []
-    found = [Symbol(cte.name, "cte", path, cte.span) for cte in view.parsed.lineage.ctes]
+    found = [Symbol(cte.name, "cte", path, cte.span) for cte in view.definition.lineage.ctes]
     types = {f.name: format_arrow_type(f.type) for f in view.schema} if view.schema is not None else {}
     query = tree
     while isinstance(query, exp.SetOperation):
@@ -39,13 +51,13 @@ def document_symbols(snapshot: Snapshot, path: Path) -> list[Symbol]:
                 or name_span(item) or node_span(item)
             if span is not None and item.alias_or_name and not isinstance(item, exp.Star):
                 found.append(Symbol(item.alias_or_name, "column", path, span, types.get(item.alias_or_name, "")))
-    return sorted(found, key=lambda s: s.span)
+    return found
 
 
 def workspace_symbols(snapshot: Snapshot, query: str) -> list[Symbol]:
     """Views and extracts whose name contains ``query`` (case-insensitive)."""
     needle = query.lower()
-    found = [Symbol(name, "view", view.path, Span(0, 0), view.parsed.metadata.description or "")
+    found = [Symbol(name, "view", view.path, view.definition.start, view.definition.metadata.description or "")
              for name, view in snapshot.views.items() if needle in name.lower()]
     for extract in snapshot.config.extracts:
         if needle in extract.name.lower():

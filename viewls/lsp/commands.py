@@ -49,10 +49,10 @@ async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot
     if "uri" in options:
         project = await ls.project_of(options["uri"])
         snapshot = await ls.settled(project) if project is not None else None
-        view = snapshot.files.get(path_of(options["uri"])) if snapshot is not None else None
-        if view is None:
+        source = snapshot.sources.get(path_of(options["uri"])) if snapshot is not None else None
+        if source is None:
             raise invalid_params(f"{options['uri']} is not a view file of a viewls project")
-        name = options.get("view", view.name)
+        name = options.get("view", source.views[0].name if len(source.views) == 1 else None)
         if name is not None and name not in snapshot.graph:
             raise _unknown(name, snapshot.graph.nodes)
         return snapshot, name

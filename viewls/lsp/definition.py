@@ -15,9 +15,9 @@ def register(server: ViewlsServer) -> None:
         analysed = ls.analysed(params.text_document.uri)
         if analysed is None:
             return []
-        project, view, document = analysed
+        project, source, document = analysed
         locations = []
-        for target in definition(project.snapshot, view.path, document.offset(params.position)):
+        for target in definition(project.snapshot, source.path, document.offset(params.position)):
             other = project.document(target.path)
             if other is not None:
                 locations.append(types.Location(uri=uri(target.path), range=other.range(target.span)))

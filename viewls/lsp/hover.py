@@ -14,8 +14,8 @@ def register(server: ViewlsServer) -> None:
         analysed = ls.analysed(params.text_document.uri)
         if analysed is None:
             return None
-        project, view, document = analysed
-        found = hover(project.snapshot, view.path, document.offset(params.position))
+        project, source, document = analysed
+        found = hover(project.snapshot, source.path, document.offset(params.position))
         if found is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),

@@ -50,9 +50,9 @@ def _analysed(ls: ViewlsServer, project: Project, snapshot: Snapshot, path: Path
     does not keep viewls.toml's text: the file on disk serves if it still reads as the
     snapshot's config (same extracts at the same offsets), else the answer is stale."""
     if path not in cache:
-        view = snapshot.files.get(path)
-        if view is not None:
-            cache[path] = ls.document(view.parsed.text)
+        source = snapshot.sources.get(path)
+        if source is not None:
+            cache[path] = ls.document(source.text)
         elif path == snapshot.config.config_path:
             text = project.disk_text(path)
             if text is None or load_config(snapshot.root, text) != snapshot.config:

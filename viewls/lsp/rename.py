@@ -70,7 +70,7 @@ def _register_file_renames(server: ViewlsServer) -> None:
             if found is None or new is None:
                 continue
             project, snapshot, old, _ = found
-            view = snapshot.files.get(old)
+            view = snapshot.document_view(old)  # a file renamed renames the view it is
             if view is None or snapshot.views.get(view.name) is not view or new.suffix != old.suffix:
                 continue
             renaming = await asyncio.to_thread(rename_view, snapshot, view.name, new.stem)
@@ -108,7 +108,7 @@ def _workspace_edit(ls: ViewlsServer, project: Project, snapshot: Snapshot, rena
     for file in renaming.files:
         versions[file.path] = _version(project, snapshot, file.path, saved)
         # The text the spans are in: the project's snapshot may be newer by now.
-        document = ls.document(snapshot.files[file.path].parsed.text)
+        document = ls.document(snapshot.sources[file.path].text)
         edits[file.path] = [types.TextEdit(range=document.range(edit.span), new_text=edit.text) for edit in file.edits]
     if renaming.move is None and not document_changes:
         return types.WorkspaceEdit(changes={uri(path): file_edits for path, file_edits in edits.items()})
@@ -136,6 +136,6 @@ def _version(project: Project, snapshot: Snapshot, path: Path, saved: dict[Path,
         version, text = project.open[path]
     else:
         version, text = None, saved[path] if path in saved else project.disk_text(path)
-    if text != snapshot.files[path].parsed.text:
+    if text != snapshot.sources[path].text:
         raise JsonRpcContentModified(f"{path.name} changed while renaming; try again")
     return version

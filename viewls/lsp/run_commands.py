@@ -70,7 +70,7 @@ def register(server: ViewlsServer) -> None:
             else:
                 selected = select(snapshot, options.get("views") or ([default] if default else []))
             if not selected:
-                raise invalid_params(f'{MATERIALIZE} needs "views", "all" or the "uri" of a view file')
+                raise invalid_params(f'{MATERIALIZE} needs "views", "all" or the "uri" of a file defining one view')
             directory = output_directory(snapshot)
         except (SelectionError, OutputError) as failure:
             raise invalid_params(str(failure)) from None
@@ -175,7 +175,7 @@ async def _progress_token(ls: ViewlsServer) -> str | None:
 def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
     """Fail the request when a view to run has errors or unsaved changes."""
     if plan.refused:
-        problems = [f"{path.name}:{LineIndex(snapshot.files[path].parsed.text).position(d.span.start)[0] + 1}: "
+        problems = [f"{path.name}:{LineIndex(snapshot.sources[path].text).position(d.span.start)[0] + 1}: "
                     f"{d.message}" for path, found in plan.refused.items() for d in found][:5]
         raise request_failed("nothing was run; these views have errors: " + "; ".join(problems))
     unsaved = sorted(snapshot.views[n].path.name for n in plan.executed if _unsaved(project, snapshot.views[n].path))
@@ -210,5 +210,6 @@ async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, s
     snapshot = await ls.settled(project)
     if snapshot is None:
         raise request_failed(f"the project at {project.root} could not be loaded")
-    view = snapshot.files.get(path_of(options["uri"])) if "uri" in options else None
-    return project, snapshot, view.name if view is not None else None
+    source = snapshot.sources.get(path_of(options["uri"])) if "uri" in options else None
+    views = source.views if source is not None else ()
+    return project, snapshot, views[0].name if len(views) == 1 else None

@@ -21,7 +21,7 @@ from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInter
 from pygls.lsp.server import LanguageServer
 
 from viewls import __version__
-from viewls.analysis.model import ViewAnalysis
+from viewls.analysis.model import SourceAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp import status
 from viewls.lsp.convert import UTF16, Document, path_of
@@ -63,14 +63,14 @@ class ViewlsServer(LanguageServer):
         owners = [p for p in self.projects.values() if p.owns(path)]
         return max(owners, key=lambda p: len(p.root.parts)) if owners else None
 
-    def analysed(self, uri: str) -> tuple[Project, ViewAnalysis, Document] | None:
-        """The project, the view behind ``uri`` in its latest snapshot, and that view's analysed text."""
+    def analysed(self, uri: str) -> tuple[Project, SourceAnalysis, Document] | None:
+        """The project, the source file behind ``uri`` in its latest snapshot, and its analysed text."""
         path = path_of(uri)
         project = self.project_for(path) if path else None
-        view = project.snapshot.files.get(path) if project is not None and project.snapshot else None
-        if view is None:
+        source = project.snapshot.sources.get(path) if project is not None and project.snapshot else None
+        if source is None:
             return None
-        return project, view, self.document(view.parsed.text)
+        return project, source, self.document(source.text)
 
     async def load_folders(self, folders: list[Path]) -> None:
         loop = asyncio.get_running_loop()

@@ -18,10 +18,10 @@ def register(server: ViewlsServer) -> None:
         analysed = ls.analysed(params.text_document.uri)
         if analysed is None:
             return []
-        project, view, document = analysed
+        project, source, document = analysed
         return [types.DocumentSymbol(name=s.name, kind=_KINDS[s.kind], detail=s.detail or None,
                                      range=document.range(s.span), selection_range=document.range(s.span))
-                for s in document_symbols(project.snapshot, view.path)]
+                for s in document_symbols(project.snapshot, source.path)]
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def on_workspace_symbol(ls: ViewlsServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:

@@ -14,8 +14,8 @@ from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
 from viewls.diagnostics import Diagnostic
 from viewls.lsp.convert import UTF16, Document
-from viewls.project.config import CONFIG_FILE, DEFAULT_VIEWS, load_config
-from viewls.project.discover import is_view_file
+from viewls.project.config import CONFIG_FILE, DEFAULT_SPECS, DEFAULT_VIEWS, load_config
+from viewls.project.discover import is_source_file, matches_globs
 
 # Directories never searched for projects: dependencies, build output, VCS data.
 _SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
@@ -56,9 +56,8 @@ class Project:
             return False
         snapshot = self.snapshot
         if snapshot is None:
-            return is_view_file(self.root, path, DEFAULT_VIEWS)
-        return path in snapshot.files or is_view_file(self.root, path, snapshot.config.view_globs,
-                                                      snapshot.config.output)
+            return matches_globs(self.root, path, (*DEFAULT_VIEWS, *DEFAULT_SPECS))
+        return path in snapshot.sources or is_source_file(self.root, path, snapshot.config)
 
     def record(self, snapshot: Snapshot) -> set[Path]:
         """Make ``snapshot`` the published one; the files whose diagnostics changed."""
@@ -84,9 +83,9 @@ class Project:
 
     def document(self, path: Path) -> Document | None:
         """A file's text as analysed: the view in the snapshot, else the open buffer, else disk."""
-        view = self.snapshot.files.get(path) if self.snapshot is not None else None
-        if view is not None:
-            return Document(view.parsed.text, self.encoding)
+        source = self.snapshot.sources.get(path) if self.snapshot is not None else None
+        if source is not None:
+            return Document(source.text, self.encoding)
         if path in self.open:
             return Document(self.open[path][1], self.encoding)
         text = self.disk_text(path)

@@ -40,7 +40,7 @@ def build_fingerprints(snapshot: Snapshot, names: Iterable[str] | None = None) -
             found[name] = None
             continue
         parts = [OUTPUT_FORMAT, view.fingerprint,
-                 repr([(key.name, key.descending) for key in view.parsed.metadata.ordering])]
+                 repr([(key.name, key.descending) for key in view.definition.metadata.ordering])]
         for dependency in sorted(view.dependencies):
             if dependency in snapshot.views:
                 parts.append(f"view {dependency} {found.get(dependency)}")

@@ -74,7 +74,7 @@ def stored_fingerprint(path: Path) -> str | None:
 
 
 def contract_metadata(view: ViewAnalysis, fingerprint: str) -> dict[str, str]:
-    metadata = view.parsed.metadata
+    metadata = view.definition.metadata
     return {
         "viewls.view": view.name,
         "viewls.description": metadata.description or "",

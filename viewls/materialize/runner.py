@@ -108,7 +108,7 @@ def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, chang
     for name in [*plan.executed, *sorted(chosen - set(order))]:
         view = snapshot.views[name]
         if view.output.state is not State.OK or fingerprints.get(name) is None:
-            plan.refused[view.path] = list(view.diagnostics)
+            plan.refused.setdefault(view.path, []).extend(view.diagnostics)
     return plan
 
 
@@ -127,8 +127,8 @@ def preview(snapshot: Snapshot, plan: Plan, limit: int) -> pa.Table:
         raise ExecutionError(broken)
     view = snapshot.views[name]
     frame = session.query(view.sql)
-    if view.parsed.metadata.ordering:
-        frame = frame.sort(*sort_exprs(view.parsed.metadata.ordering))
+    if view.definition.metadata.ordering:
+        frame = frame.sort(*sort_exprs(view.definition.metadata.ordering))
     return frame.limit(limit).to_arrow_table()
 
 
@@ -219,7 +219,7 @@ def _build(session: ExecutionSession, snapshot: Snapshot, plan: Plan, name: str,
            listen: Callable[[Event], None], cancel: threading.Event) -> ViewRun:
     view = snapshot.views[name]
     target = output_path(plan.directory, name)
-    ordering = view.parsed.metadata.ordering
+    ordering = view.definition.metadata.ordering
     started = time.perf_counter()
     last = [started]
 

@@ -13,7 +13,7 @@ from viewls.project.config import (
     ProjectConfig,
     load_config,
 )
-from viewls.project.discover import discover_views, find_project_root
+from viewls.project.discover import discover_files, find_project_root
 from viewls.project.extracts import ExtractInfo, resolve_extract
 from viewls.project.formats import FORMATS
 from viewls.project.metadata import OrderingKey, ViewMetadata, parse_metadata
@@ -30,7 +30,7 @@ __all__ = [
     "OrderingKey",
     "ProjectConfig",
     "ViewMetadata",
-    "discover_views",
+    "discover_files",
     "find_project_root",
     "format_arrow_type",
     "load_config",

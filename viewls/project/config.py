@@ -22,23 +22,26 @@ from pathlib import Path, PurePath
 
 from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.formats import FORMATS, format_of
-from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys
+from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys, toml_syntax_error
 from viewls.project.types import ArrowTypeError, parse_arrow_type
 from viewls.suggest import closest, did_you_mean
 from viewls.text import LineIndex, Span
 
 CONFIG_FILE = "viewls.toml"
 DEFAULT_VIEWS = ("views/**/*.sql",)
+DEFAULT_SPECS = ("specs/**/*.toml",)
 DEFAULT_OUTPUT = "target"
 
 _TOP_KEYS = ("project", "extracts")
-_PROJECT_KEYS = ("views", "output")
+_PROJECT_KEYS = ("views", "specs", "builders", "output")
+# Each kind of view source: its key in [project], its default globs and an example glob.
+_SOURCE_GLOBS = {"views": (DEFAULT_VIEWS, "views/**/*.sql"), "specs": (DEFAULT_SPECS, "specs/**/*.toml"),
+                 "builders": ((), "specs/**/*.py")}
 _EXTRACT_KEYS = ("path", "format", "columns")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOUBLE_STAR_MESSAGE = (
     "'**' must be a whole path component (as in 'a/**/*.csv'), not part of a name"
 )
-_ERROR_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class ProjectConfig:
     diagnostics: tuple[Diagnostic, ...]
     # False when the text is not TOML at all: no extract is known, so none is missing.
     readable: bool = True
+    spec_globs: tuple[str, ...] = DEFAULT_SPECS  # dataset spec files ([[view]], [[template]])
+    builder_globs: tuple[str, ...] = ()  # Python builder modules: they run code, so opt-in
 
     def extract(self, name: str) -> ExtractConfig | None:
         return next((extract for extract in self.extracts if extract.name == name), None)
@@ -83,7 +88,7 @@ def load_config(root: Path, text: str) -> ProjectConfig:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        diagnostics = (_syntax_error(config_path, text, str(exc)),)
+        diagnostics = (toml_syntax_error(config_path, text, str(exc), Code.CONFIG_ERROR),)
         return ProjectConfig(root, config_path, DEFAULT_VIEWS, DEFAULT_OUTPUT, (), diagnostics, readable=False)
     checker = _Checker(config_path, locate_keys(text))
     checker.unknown_keys(document, (), _TOP_KEYS)
@@ -92,22 +97,13 @@ def load_config(root: Path, text: str) -> ProjectConfig:
     return ProjectConfig(
         root=root,
         config_path=config_path,
-        view_globs=checker.views(project),
+        view_globs=checker.globs(project, "views"),
+        spec_globs=checker.globs(project, "specs"),
+        builder_globs=checker.globs(project, "builders"),
         output=checker.output(project),
         extracts=checker.extracts(checker.table(document, ("extracts",))),
         diagnostics=tuple(sorted(checker.diagnostics, key=lambda diagnostic: diagnostic.span)),
     )
-
-
-def _syntax_error(config_path: Path, text: str, message: str) -> Diagnostic:
-    """A diagnostic at the position tomllib names in its message."""
-    match = _ERROR_POSITION.search(message)
-    offset = len(text)
-    if match and match.group(1):
-        offset = LineIndex(text).offset(int(match.group(1)) - 1, int(match.group(2)) - 1)
-    end = offset + 1 if offset < len(text) and text[offset] != "\n" else offset
-    reason = message[: match.start()] if match else message
-    return error(config_path, Span(offset, end), Code.CONFIG_ERROR, f"invalid TOML: {reason}")
 
 
 def _misplaced_double_star(glob: str) -> bool:
@@ -177,28 +173,30 @@ class _Checker:
         self.wrong_type(path, value, "a table")
         return {}
 
-    def views(self, project: dict) -> tuple[str, ...]:
-        path = ("project", "views")
-        value = project.get("views", list(DEFAULT_VIEWS))
+    def globs(self, project: dict, key: str) -> tuple[str, ...]:
+        """The globs of one kind of view source (``[project] views``, ``specs``, ``builders``)."""
+        default, example = _SOURCE_GLOBS[key]
+        path = ("project", key)
+        value = project.get(key, list(default))
         if isinstance(value, str):
             fix = json.dumps([value])
-            message = f"'project.views' must be an array of globs: {fix}"
+            message = f"'project.{key}' must be an array of globs: {fix}"
             self.report(error, path, message, value=True, suggestion=fix)
             value = [value]
         elif not isinstance(value, list):
             self.wrong_type(path, value, "an array of glob strings")
-            return DEFAULT_VIEWS
-        valid = (glob for index, glob in enumerate(value) if self.view_glob((*path, index), glob))
+            return default
+        valid = (glob for index, glob in enumerate(value) if self.glob((*path, index), glob, example))
         return tuple(valid)
 
-    def view_glob(self, path: KeyPath, glob: object) -> bool:
+    def glob(self, path: KeyPath, glob: object, example: str) -> bool:
         if not isinstance(glob, str):
             self.wrong_type(path, glob, "a glob string")
         elif not glob.strip():
-            message = 'a view glob cannot be empty, e.g. "views/**/*.sql"'
+            message = f'a glob cannot be empty, e.g. "{example}"'
             self.report(error, path, message, value=True)
         elif PurePath(glob).is_absolute():
-            message = f"view glob '{glob}' must be relative to the project root"
+            message = f"glob '{glob}' must be relative to the project root"
             self.report(error, path, message, value=True)
         elif _misplaced_double_star(glob):
             self.report(error, path, _DOUBLE_STAR_MESSAGE, value=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from viewls.project.config import CONFIG_FILE, DEFAULT_OUTPUT
+from viewls.project.config import CONFIG_FILE, DEFAULT_OUTPUT, ProjectConfig
 
 _WILDCARD = re.compile(r"[*?\[]")
 
@@ -26,7 +26,22 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def discover_views(root: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> list[Path]:
+def source_globs(config: ProjectConfig) -> tuple[str, ...]:
+    """The globs of every kind of view source: SQL files, spec files, builder modules."""
+    return (*config.view_globs, *config.spec_globs, *config.builder_globs)
+
+
+def discover_sources(root: Path, config: ProjectConfig) -> list[Path]:
+    """Every view source file of the project, sorted."""
+    return discover_files(root, source_globs(config), config.output)
+
+
+def is_source_file(root: Path, path: Path, config: ProjectConfig) -> bool:
+    """Whether ``discover_sources`` would find ``path`` (which need not exist yet)."""
+    return matches_globs(root, path, source_globs(config), config.output)
+
+
+def discover_files(root: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> list[Path]:
     """Absolute paths of the files matching any of ``globs`` (relative to ``root``), sorted."""
     root = Path(os.path.abspath(root))
     excluded = os.path.normpath(root / output)
@@ -37,8 +52,8 @@ def discover_views(root: Path, globs: Iterable[str], output: str = DEFAULT_OUTPU
     return sorted(found)
 
 
-def is_view_file(root: Path, path: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> bool:
-    """Whether ``discover_views`` would find ``path`` (which need not exist yet)."""
+def matches_globs(root: Path, path: Path, globs: Iterable[str], output: str = DEFAULT_OUTPUT) -> bool:
+    """Whether ``discover_files`` would find ``path`` (which need not exist yet)."""
     root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))
     excluded = os.path.normpath(root / output)
     for glob in globs:

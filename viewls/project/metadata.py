@@ -9,7 +9,7 @@ block and stops at the first line of SQL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,17 @@ def parse_metadata(path: Path, text: str) -> ViewMetadata:
         evidence=tuple(reader.evidence),
         diagnostics=tuple(reader.diagnostics),
     )
+
+
+def metadata_of(path: Path, description: str | None, ordering: Iterable[tuple[str, Span]],
+                evidence: Iterable[str]) -> ViewMetadata:
+    """Metadata given as values (a spec row, a builder) rather than header lines, with the
+    same checks; ``ordering`` items come with where each was written."""
+    reader = _HeaderReader(path)
+    for item, span in ordering:
+        reader.add_ordering(item.strip(), span)
+    return ViewMetadata(description or None, tuple(reader.ordering),
+                        tuple(dict.fromkeys(evidence)), tuple(reader.diagnostics))
 
 
 def _header_lines(text: str) -> Iterator[tuple[int, int]]:
@@ -127,11 +138,14 @@ class _HeaderReader:
             return
         self.ordering_span = key_span
         for item, span in self.items(value, start, "ordering key"):
-            key = self.ordering_key(item, span)
-            if key and any(seen.name == key.name for seen in self.ordering):
-                self.report(warning, key.span, f"'{key.name}' is already an ordering key")
-            elif key:
-                self.ordering.append(key)
+            self.add_ordering(item, span)
+
+    def add_ordering(self, item: str, span: Span) -> None:
+        key = self.ordering_key(item, span)
+        if key and any(seen.name == key.name for seen in self.ordering):
+            self.report(warning, key.span, f"'{key.name}' is already an ordering key")
+        elif key:
+            self.ordering.append(key)
 
     def ordering_key(self, item: str, span: Span) -> OrderingKey | None:
         match = _ORDERING_KEY.fullmatch(item)

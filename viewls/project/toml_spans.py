@@ -7,16 +7,20 @@ already accepted) and records where each key path was first written.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
-from viewls.text import Span
+from viewls.diagnostics import Code, Diagnostic, error
+from viewls.text import LineIndex, Span
 
 # A key path as tomllib nests it; array elements are addressed by their index.
 KeyPath = tuple[str | int, ...]
 
 _BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _BARE_VALUE_END = frozenset(",]}\n#")
+_ERROR_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +39,23 @@ def locate_keys(text: str) -> dict[KeyPath, KeyLocation]:
     return scanner.found
 
 
+def toml_syntax_error(path: Path, text: str, message: str, code: Code) -> Diagnostic:
+    """tomllib's refusal as a diagnostic at the position its message names."""
+    match = _ERROR_POSITION.search(message)
+    offset = len(text)
+    if match and match.group(1):
+        offset = LineIndex(text).offset(int(match.group(1)) - 1, int(match.group(2)) - 1)
+    end = offset + 1 if offset < len(text) and text[offset] != "\n" else offset
+    reason = message[: match.start()] if match else message
+    return error(path, Span(offset, end), code, f"invalid TOML: {reason}")
+
+
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
         self.found: dict[KeyPath, KeyLocation] = {}
+        self.entries: dict[KeyPath, int] = {}  # array-of-tables headers seen so far
 
     def char(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -71,12 +87,20 @@ class _Scanner:
                 self.key_value(table)
 
     def header(self) -> KeyPath:
-        """``[a.b]`` or ``[[a.b]]``; array-of-tables entries share one path."""
-        self.pos += 2 if self.text.startswith("[[", self.pos) else 1
-        path = self.record(self.key(), ())
+        """``[a.b]``, or ``[[a.b]]`` whose entries are addressed by index: ``(a, b, 0)``,
+        ``(a, b, 1)``... each located at its header."""
+        array = self.text.startswith("[[", self.pos)
+        self.pos += 2 if array else 1
+        segments = self.key()
+        path = self.record(segments, ())
         self.skip_space()
         while self.char() == "]":
             self.pos += 1
+        if array:
+            index = self.entries.get(path, 0)
+            self.entries[path] = index + 1
+            path = (*path, index)
+            self.found.setdefault(path, KeyLocation(segments[-1][1]))
         return path
 
     def key(self) -> list[tuple[str, Span]]:

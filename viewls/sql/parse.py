@@ -55,6 +55,27 @@ def parse_query(path: Path, text: str) -> ParsedQuery:
     return _one_query(path, statements, _statement_starts(tokens) if ";" in text else [tokens[0]])
 
 
+def parse_expression(path: Path, text: str) -> ParsedQuery:
+    """Parse one SQL expression (a select item, a condition), as a spec row holds them:
+    a query, several expressions or nothing at all is a diagnostic."""
+    try:
+        statements = [s for s in DIALECT.parse(text, error_level=ErrorLevel.RAISE, max_errors=50) if s is not None]
+    except TokenError:
+        return ParsedQuery(None, (_unterminated(path, text),))
+    except ParseError as failure:
+        return ParsedQuery(None, tuple(_syntax_errors(path, text, failure)))
+    except Exception as failure:  # sqlglot bug or unsupported construct: still a diagnostic
+        return ParsedQuery(None, (error(path, Span(0, len(text)), Code.SYNTAX_ERROR,
+                                        f"sqlglot cannot read this expression ({type(failure).__name__})"),))
+    if not statements:
+        return ParsedQuery(None, (error(path, Span(0, len(text)), Code.SYNTAX_ERROR,
+                                        "empty expression: write a SQL expression"),))
+    if len(statements) > 1 or isinstance(statements[0], exp.Select | exp.SetOperation | exp.Command | exp.DDL | exp.DML):
+        return ParsedQuery(None, (error(path, Span(0, len(text)), Code.SYNTAX_ERROR,
+                                        "expected one SQL expression here, not a statement"),))
+    return ParsedQuery(statements[0], ())
+
+
 def _tokens(text: str) -> list[Token]:
     """The text's tokens; only called after the dialect tokenized it successfully."""
     return DIALECT.tokenize(text) or [Token(TokenType.SEMICOLON, "", 1, 1, 0, 0)]

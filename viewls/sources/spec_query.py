@@ -1,0 +1,199 @@
+"""A spec row's query as a sqlglot AST built from its expression strings.
+
+No SQL text is glued together: each expression string is parsed on its own, its nodes
+are moved to the file offsets of the characters that produced them, and the query is
+assembled as a tree. A template's ``{param}`` is parsed as a placeholder of the same
+length (so every position still lines up) and replaced in the tree, where it may only
+name something (an identifier) or be part of a string literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot import exp
+
+from viewls.diagnostics import Code, Diagnostic, error
+from viewls.project.toml_strings import StringValue
+from viewls.sql.parse import ParsedQuery, parse_expression, parse_query
+from viewls.text import Span
+
+PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A string of the row as the file holds it: its decoded value, and where each of its
+    characters was written (None: a string without positions, placed at ``span``)."""
+
+    value: str
+    span: Span
+    positions: StringValue | None = None
+
+    def locate(self, start: int, end: int) -> Span:
+        return self.positions.span(start, end) if self.positions is not None else self.span
+
+
+@dataclass(frozen=True, slots=True)
+class RowQuery:
+    """What a row builds its query from (each string as written) and its parameters."""
+
+    path: Path
+    source: Written | None  # `from`
+    select: tuple[tuple[Written, Written], ...]  # (output column name, expression)
+    where: Written | None = None
+    group_by: tuple[Written, ...] = ()
+    having: Written | None = None
+    distinct: bool = False
+    query: Written | None = None  # a template's whole query, instead of the parts above
+
+
+def build_query(row: RowQuery, params: Mapping[str, str]) -> tuple[exp.Expression | None, list[Diagnostic]]:
+    """The row's query with ``params`` substituted; None when a string cannot be read."""
+    builder = _Builder(row.path, params)
+    if row.query is not None:
+        return builder.parse(row.query, parse_query), builder.diagnostics
+    items = [builder.item(name, value) for name, value in row.select]
+    table = builder.table(row.source) if row.source is not None else None
+    where = builder.parse(row.where) if row.where is not None else None
+    groups = [builder.parse(value) for value in row.group_by]
+    having = builder.parse(row.having) if row.having is not None else None
+    if builder.diagnostics or table is None or not items:
+        return None, builder.diagnostics
+    select = exp.Select(expressions=items, from_=exp.From(this=table))
+    if row.distinct:
+        select.set("distinct", exp.Distinct())
+    if where is not None:
+        select.set("where", exp.Where(this=where))
+    if groups:
+        select.set("group", exp.Group(expressions=groups))
+    if having is not None:
+        select.set("having", exp.Having(this=having))
+    return select, builder.diagnostics
+
+
+def substitute(value: str, params: Mapping[str, str]) -> str:
+    """A name or description with ``{param}`` replaced (not SQL: plain text)."""
+    return PARAMETER.sub(lambda match: params.get(match[1], match[0]), value)
+
+
+def unknown_parameters(written: Written, params: Iterable[str]) -> list[tuple[str, Span]]:
+    """Each ``{name}`` in ``written`` that is not a parameter, with where it was written."""
+    known = set(params)
+    return [(match[1], written.locate(*match.span())) for match in PARAMETER.finditer(written.value)
+            if match[1] not in known]
+
+
+class _Builder:
+    def __init__(self, path: Path, params: Mapping[str, str]) -> None:
+        self.path = path
+        self.params = params
+        self.diagnostics: list[Diagnostic] = []
+
+    def parse(self, written: Written, parse=parse_expression) -> exp.Expression | None:
+        text, holes = _with_placeholders(written.value, self.params)
+        parsed: ParsedQuery = parse(self.path, text)
+        for diagnostic in parsed.diagnostics:
+            located = written.locate(diagnostic.span.start, diagnostic.span.end)
+            self.diagnostics.append(error(self.path, located, diagnostic.code, diagnostic.message,
+                                          suggestion=diagnostic.suggestion))
+        if parsed.ast is None:
+            return None
+        _move(parsed.ast, written)
+        self._fill(parsed.ast, holes, written)
+        return parsed.ast
+
+    def item(self, name: Written, value: Written) -> exp.Expression | None:
+        node = self.parse(value)
+        if node is None:
+            return None
+        if name.value == "*":
+            if not isinstance(node, exp.Star):
+                self.report(value.span, f"the '*' key selects every column: write \"*\" (or \"* EXCLUDE (...)\"), not '{value.value}'")
+            return node
+        column = substitute(name.value, self.params)
+        alias = exp.Identifier(this=column, quoted=not _PLAIN.fullmatch(column))
+        _place(alias, name.locate(0, len(name.value)))
+        return exp.Alias(this=node, alias=alias)
+
+    def table(self, source: Written) -> exp.Table | None:
+        name = substitute(source.value, self.params)
+        if not name:
+            self.report(source.span, "'from' names the extract or view this view reads; it cannot be empty")
+            return None
+        identifier = exp.Identifier(this=name, quoted=not _PLAIN.fullmatch(name))
+        _place(identifier, source.locate(0, len(source.value)))
+        return exp.Table(this=identifier)
+
+    def report(self, span: Span, message: str) -> None:
+        self.diagnostics.append(error(self.path, span, Code.SYNTAX_ERROR, message))
+
+    def _fill(self, ast: exp.Expression, holes: dict[str, tuple[str, str]], written: Written) -> None:
+        """Replace placeholders in identifiers and string literals; anywhere else, a parameter
+        would be SQL text, which a template may not produce."""
+        if not holes:
+            return
+        for node in ast.walk():
+            if isinstance(node, exp.Identifier) or (isinstance(node, exp.Literal) and node.is_string):
+                value = node.this
+                if any(placeholder in value for placeholder in holes):
+                    for placeholder, (_, replacement) in holes.items():
+                        value = value.replace(placeholder, replacement)
+                    node.set("this", value)
+                    if isinstance(node, exp.Identifier) and not node.args.get("quoted"):
+                        node.set("quoted", not _PLAIN.fullmatch(value))
+                continue
+            for value in node.args.values():
+                if not isinstance(value, str):
+                    continue
+                for placeholder, (name, _) in holes.items():
+                    if placeholder in value:
+                        at = written.value.find("{" + name + "}")
+                        self.report(written.locate(at, at + len(name) + 2),
+                                    f"'{{{name}}}' may only stand where a name or a string literal stands")
+
+
+def _with_placeholders(value: str, params: Mapping[str, str]) -> tuple[str, dict[str, tuple[str, str]]]:
+    """``value`` with each ``{param}`` replaced by an identifier of the same length that
+    occurs nowhere else; placeholder -> (parameter, its value)."""
+    holes: dict[str, tuple[str, str]] = {}
+    chosen: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        name = match[1]
+        if name not in params:
+            return match[0]
+        if name not in chosen:
+            chosen[name] = _placeholder(len(match[0]), len(chosen), value)
+            holes[chosen[name]] = (name, params[name])
+        return chosen[name]
+
+    return PARAMETER.sub(replace, value), holes
+
+
+def _placeholder(length: int, index: int, avoid: str) -> str:
+    for pad in "_zqxj":
+        candidate = f"_{index:x}".ljust(length, pad)
+        if candidate not in avoid and len(candidate) == length:
+            return candidate
+    return f"_{index:x}".ljust(length, "_")
+
+
+def _move(ast: exp.Expression, written: Written) -> None:
+    """Give each positioned node the file offsets of the characters it was parsed from."""
+    size = len(written.value)
+    for node in ast.walk():
+        meta = node._meta
+        if meta is None or "start" not in meta:
+            continue
+        start, end = min(meta["start"], size - 1), min(meta["end"], size - 1)
+        span = written.locate(start, end + 1)
+        meta["start"], meta["end"] = span.start, max(span.end - 1, span.start)
+
+
+def _place(node: exp.Expression, span: Span) -> None:
+    node.meta["start"], node.meta["end"] = span.start, max(span.end - 1, span.start)

@@ -1,0 +1,32 @@
+"""A SQL file: one view, named after the file, its query exactly as written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot import exp
+
+from viewls.project.metadata import parse_metadata, query_start
+from viewls.sources.draft import Draft, SourceReading, ViewKey
+from viewls.sql.parse import parse_query
+from viewls.text import Span
+
+
+@dataclass(frozen=True, slots=True)
+class FileQuery:
+    path: Path
+    text: str
+    described = ""
+    group = None
+
+    def tree(self) -> exp.Expression | None:
+        return parse_query(self.path, self.text).ast
+
+
+def read_sql_file(path: Path, text: str) -> SourceReading:
+    metadata = parse_metadata(path, text)
+    query = parse_query(path, text)
+    draft = Draft(ViewKey(path, path.stem), text, text, query.ast, metadata, query_start(text),
+                  Span(0, len(text)), FileQuery(path, text), query.diagnostics, fingerprint=text)
+    return SourceReading((draft,))
