@@ -20,8 +20,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
 from sqlglot import exp
 
 from viewls.builders.collect import Record, sqlglot_class
@@ -42,7 +40,7 @@ class BuiltView:
     name: str
     sql: str | None
     """The query as text, when the builder returned text."""
-    ast: Any | None
+    ast: exp.Expression | None
     """The query as a sqlglot Expression, when the builder returned one."""
     description: str | None
     ordering: tuple[str, ...]
@@ -157,15 +155,15 @@ class BuilderRunner:
             return builds
 
     def _run(self, jobs: list[_Job], texts: dict[Path, str]) -> list[_Outcome]:
-        """One worker for all the jobs; after a job that times out or crashes it, a fresh one for the rest."""
+        """One worker for all the jobs; after a job that times out or crashes it, a new one for the rest."""
         outcomes: list[_Outcome] = []
         while len(outcomes) < len(jobs):
             batch = jobs[len(outcomes) :]
-            inside = {path.relative_to(self.root): text for path, text in texts.items() if path.is_relative_to(self.root)}
+            inside = [(path.relative_to(self.root), text) for path, text in texts.items() if path.is_relative_to(self.root)]
             request = {
                 "root": str(self.root),
                 "timeout": self.timeout,
-                "texts": {path.as_posix(): text for path, text in inside.items()},
+                "texts": {path.as_posix(): text for path, text in inside},
                 "jobs": [_request(job, self.root) for job in batch],
             }
             try:
