@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import { activeViewTarget, GraphPanel, GraphTarget, SHOW_GRAPH } from "./graphPanel";
 import { MATERIALIZE, Materializer } from "./materialize";
 import { PREVIEW, PreviewPanel, PreviewTarget } from "./previewPanel";
-import { Project, projectOf, someViewFile } from "./projects";
+import { isViewSource, Project, someViewFile } from "./projects";
 import { Server } from "./server";
 
 let server: Server | undefined;
@@ -61,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (uri !== null) await materializer.run({ uri, all: true });
   });
 
-  // Restart when the set of projects or their view globs change; other edits of viewls.toml
+  // Restart when the set of projects or their source globs change; other edits of viewls.toml
   // reach the server through its own file watchers.
   const watcher = vscode.workspace.createFileSystemWatcher("**/viewls.toml");
   let timer: NodeJS.Timeout | undefined;
@@ -78,12 +78,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await started.start();
 }
 
-/** A view file naming the project to act on: the active editor's, the only project's, or the
+/** A view source naming the project to act on: the active editor's, the only project's, or the
  * one the user picks. undefined lets the server choose (one project); null means cancelled. */
 async function projectUri(server: Server): Promise<string | undefined | null> {
   const editor = vscode.window.activeTextEditor;
   const projects = server.projects;
-  if (editor && projectOf(projects, editor.document.uri) && editor.document.languageId === "sql") return editor.document.uri.toString();
+  if (editor && isViewSource(projects, editor.document)) return editor.document.uri.toString();
   if (projects.length <= 1) return undefined;
   const picked = await vscode.window.showQuickPick(projects.map((p): vscode.QuickPickItem & { project: Project } =>
     ({ label: p.name, description: vscode.workspace.asRelativePath(p.dir), project: p })), { placeHolder: "viewls project" });

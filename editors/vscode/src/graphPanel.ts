@@ -111,15 +111,16 @@ export class GraphPanel implements vscode.Disposable {
     }
   }
 
-  /** Opens a node's file: a view's SQL, or viewls.toml at an extract's declaration. */
+  /** Opens a node's file: a view's source at its definition (a spec row, a builder), or
+   * viewls.toml at an extract's declaration. */
   private async open(name: string): Promise<void> {
     const node = this.graph?.nodes.find((n) => n.name === name);
     if (!node || !this.graph) return;
     const uri = vscode.Uri.file(path.join(this.graph.root, node.path));
     try {
       const document = await vscode.workspace.openTextDocument(uri);
-      const line = node.kind === "extract" ? extractLine(document.getText(), node.name) : 0;
-      const position = new vscode.Position(line, 0);
+      const position = node.kind === "extract" ? new vscode.Position(extractLine(document.getText(), node.name), 0)
+        : await viewPosition(document, node.name);
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
     } catch (error) {
       void vscode.window.showErrorMessage(`viewls: cannot open ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
@@ -142,4 +143,20 @@ export function activeViewTarget(resource?: unknown): GraphTarget | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== "sql" || editor.document.uri.scheme !== "file") return undefined;
   return { uri: editor.document.uri.toString() };
+}
+
+/** Where `view` is defined in `document`: the server's document symbol of that name (a spec
+ * file or builder module defines several views, each at its row); the start otherwise. */
+async function viewPosition(document: vscode.TextDocument, view: string): Promise<vscode.Position> {
+  const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(
+    "vscode.executeDocumentSymbolProvider", document.uri);
+  const found = symbolNamed(symbols ?? [], view);
+  if (!found) return new vscode.Position(0, 0);
+  return "selectionRange" in found ? found.selectionRange.start : found.location.range.start;
+}
+
+/** The symbol named `name`, a view's (a class) before a column's of the same name. */
+function symbolNamed<T extends { name: string; kind: vscode.SymbolKind }>(symbols: T[], name: string): T | undefined {
+  const named = symbols.filter((s) => s.name === name);
+  return named.find((s) => s.kind === vscode.SymbolKind.Class) ?? named[0];
 }

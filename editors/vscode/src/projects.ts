@@ -1,15 +1,16 @@
 // The workspace's viewls projects (each viewls.toml) and the document selector built from
-// their view globs, so that only their SQL files reach the server.
+// their source globs, so that only their view sources (SQL, spec and builder files) reach the
+// server.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { DocumentFilter } from "vscode-languageclient/node";
-import { projectFilters, viewGlobs } from "./selector";
+import { allGlobs, projectFilters, SourceGlobs, sourceFilters, sourceGlobs } from "./selector";
 
 export interface Project {
   /** The directory holding viewls.toml. */
   dir: vscode.Uri;
   name: string;
-  globs: string[];
+  globs: SourceGlobs;
 }
 
 const EXCLUDE = "**/{node_modules,.git,.venv,target}/**";
@@ -26,8 +27,8 @@ export async function findProjects(log: vscode.LogOutputChannel): Promise<Projec
       log.warn(`cannot read ${config.fsPath}: ${String(error)}`);
       continue;
     }
-    const { globs, problem } = viewGlobs(text);
-    if (problem) log.warn(`${config.fsPath}: ${problem}; serving ${globs.join(", ")}`);
+    const { globs, problems } = sourceGlobs(text);
+    if (problems.length) log.warn(`${config.fsPath}: ${problems.join("; ")}; serving ${allGlobs(globs).join(", ")}`);
     const dir = vscode.Uri.file(path.dirname(config.fsPath));
     projects.push({ dir, name: path.basename(dir.fsPath), globs });
   }
@@ -44,15 +45,16 @@ export function selectorKey(projects: Project[]): string {
   return JSON.stringify(projects.map((p) => [p.dir.fsPath, p.globs]));
 }
 
-/** The project holding `uri`, nearest first. */
-export function projectOf(projects: Project[], uri: vscode.Uri): Project | undefined {
-  return projects.filter((p) => uri.fsPath === p.dir.fsPath || uri.fsPath.startsWith(p.dir.fsPath + path.sep))
-    .sort((a, b) => b.dir.fsPath.length - a.dir.fsPath.length)[0];
+/** Whether `document` is a view source (SQL, spec or builder file) of one of `projects`. */
+export function isViewSource(projects: Project[], document: vscode.TextDocument): boolean {
+  const filters = projects.flatMap((p) => sourceFilters(p.dir.toString(), p.globs)
+    .map(({ language, pattern }) => ({ scheme: "file", language, pattern: new vscode.RelativePattern(p.dir, pattern.pattern) })));
+  return vscode.languages.match(filters, document) > 0;
 }
 
-/** A view file of `project`: commands without an editor still need one to name the project. */
+/** A source file of `project`: commands without an editor still need one to name the project. */
 export async function someViewFile(project: Project): Promise<vscode.Uri | undefined> {
-  for (const glob of project.globs) {
+  for (const glob of allGlobs(project.globs)) {
     const [found] = await vscode.workspace.findFiles(new vscode.RelativePattern(project.dir, glob), EXCLUDE, 1);
     if (found) return found;
   }

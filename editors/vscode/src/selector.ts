@@ -1,54 +1,96 @@
-// Which files belong to a viewls project: the `[project] views` globs of its viewls.toml.
+// Which files belong to a viewls project: the view sources its viewls.toml names under
+// `[project]` (SQL files `views`, spec files `specs`, builder modules `builders`).
 // Pure (no `vscode`): the extension turns these into RelativePatterns.
 import { parse } from "smol-toml";
 
-export const DEFAULT_VIEW_GLOBS = ["views/**/*.sql"];
-
-export interface ProjectGlobs {
-  globs: string[];
-  /** Why the defaults were used instead of what the file says, if they were. */
-  problem?: string;
+/** The glob lists of each kind of view source. */
+export interface SourceGlobs {
+  views: string[];
+  specs: string[];
+  builders: string[];
 }
 
-/** The view globs a viewls.toml declares; defaults (with the reason) when it cannot say. */
-export function viewGlobs(tomlText: string): ProjectGlobs {
+/** What the server assumes when `[project]` does not say (builders are opt-in). */
+export const DEFAULT_GLOBS: Readonly<SourceGlobs> = Object.freeze({
+  views: ["views/**/*.sql"],
+  specs: ["specs/**/*.toml"],
+  builders: [],
+});
+
+export interface ProjectGlobs {
+  globs: SourceGlobs;
+  /** Why defaults were used (or entries dropped) instead of what the file says. */
+  problems: string[];
+}
+
+const KINDS = ["views", "specs", "builders"] as const;
+
+const defaults = (): SourceGlobs => ({ views: [...DEFAULT_GLOBS.views], specs: [...DEFAULT_GLOBS.specs], builders: [...DEFAULT_GLOBS.builders] });
+
+/** The source globs a viewls.toml declares; defaults (with the reason) where it cannot say. */
+export function sourceGlobs(tomlText: string): ProjectGlobs {
   let document: Record<string, unknown>;
   try {
     document = parse(tomlText) as Record<string, unknown>;
   } catch (error) {
-    // The server reports the syntax error itself; the defaults keep the views served meanwhile.
+    // The server reports the syntax error itself; the defaults keep the sources served meanwhile.
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { globs: DEFAULT_VIEW_GLOBS, problem: `viewls.toml is not valid TOML (${reason})` };
+    return { globs: defaults(), problems: [`viewls.toml is not valid TOML (${reason})`] };
   }
   const project = document.project;
-  if (project === undefined) return { globs: DEFAULT_VIEW_GLOBS };
+  if (project === undefined) return { globs: defaults(), problems: [] };
   if (typeof project !== "object" || project === null || Array.isArray(project)) {
-    return { globs: DEFAULT_VIEW_GLOBS, problem: "[project] is not a table" };
+    return { globs: defaults(), problems: ["[project] is not a table"] };
   }
-  const views = (project as Record<string, unknown>).views;
-  if (views === undefined) return { globs: DEFAULT_VIEW_GLOBS };
-  if (!Array.isArray(views)) return { globs: DEFAULT_VIEW_GLOBS, problem: "project.views is not an array of globs" };
-  const globs = views.filter((glob): glob is string => typeof glob === "string" && glob.trim() !== "")
-    .map((glob) => glob.replace(/\\/g, "/").replace(/^\.\//, ""));
-  if (globs.length !== views.length) {
-    return { globs, problem: "project.views holds entries that are not glob strings; they are ignored" };
+  const globs = defaults();
+  const problems: string[] = [];
+  for (const kind of KINDS) {
+    let value = (project as Record<string, unknown>)[kind];
+    if (value === undefined) continue;
+    if (typeof value === "string") {
+      // As the server does: it reports the missing brackets and uses the one glob.
+      problems.push(`project.${kind} is a string, not an array of globs; it is used as one glob`);
+      value = [value];
+    }
+    if (!Array.isArray(value)) {
+      problems.push(`project.${kind} is not an array of globs`);
+      continue;
+    }
+    globs[kind] = value.filter((glob): glob is string => typeof glob === "string" && glob.trim() !== "")
+      .map((glob) => glob.replace(/\\/g, "/").replace(/^\.\//, ""));
+    if (globs[kind].length !== value.length) problems.push(`project.${kind} holds entries that are not glob strings; they are ignored`);
   }
-  return { globs };
+  return { globs, problems };
 }
 
 /** A document filter as the language client takes it (LSP's, with a RelativePattern). */
 export interface ProjectFilter {
   scheme: "file";
-  language?: "sql";
+  language?: "sql" | "python";
   pattern: { baseUri: string; pattern: string };
 }
 
-/** The filters for one project: its view files (SQL under its globs) and its viewls.toml, whose
- * diagnostics, references and definitions the server also answers (whatever language VS Code
- * gives it). `dirUri` is the project directory's file URI. */
-export function projectFilters(dirUri: string, globs: string[]): ProjectFilter[] {
+/** The filters for one project's view sources: its SQL view files, its spec files (any
+ * language id: VS Code has no TOML language of its own, extensions name it differently) and
+ * its Python builder modules. Other TOML and Python files stay with other extensions.
+ * `dirUri` is the project directory's file URI. */
+export function sourceFilters(dirUri: string, globs: SourceGlobs): ProjectFilter[] {
+  const filter = (pattern: string, language?: ProjectFilter["language"]): ProjectFilter =>
+    ({ scheme: "file", ...(language ? { language } : {}), pattern: { baseUri: dirUri, pattern } });
   return [
-    ...globs.map((glob): ProjectFilter => ({ scheme: "file", language: "sql", pattern: { baseUri: dirUri, pattern: glob } })),
-    { scheme: "file", pattern: { baseUri: dirUri, pattern: "viewls.toml" } },
+    ...globs.views.map((glob) => filter(glob, "sql")),
+    ...globs.specs.map((glob) => filter(glob)),
+    ...globs.builders.map((glob) => filter(glob, "python")),
   ];
+}
+
+/** What the server is sent of one project: its view sources and its viewls.toml, whose
+ * diagnostics, references and definitions the server also answers. */
+export function projectFilters(dirUri: string, globs: SourceGlobs): ProjectFilter[] {
+  return [...sourceFilters(dirUri, globs), { scheme: "file", pattern: { baseUri: dirUri, pattern: "viewls.toml" } }];
+}
+
+/** Every glob of a project, views first (to find some file that names the project). */
+export function allGlobs(globs: SourceGlobs): string[] {
+  return [...globs.views, ...globs.specs, ...globs.builders];
 }

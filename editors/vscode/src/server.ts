@@ -9,6 +9,7 @@ import {
 } from "vscode-languageclient/node";
 import { discoverServer, notFoundMessage, ServerCommand } from "./discovery";
 import { documentSelector, findProjects, Project, selectorKey } from "./projects";
+import { allGlobs } from "./selector";
 import { isStatusParams, SERVER_FAILED, STARTING, StatusParams, statusView } from "./statusText";
 
 export const STATUS_NOTIFICATION = "viewls/status";
@@ -95,11 +96,11 @@ export class Server implements vscode.Disposable {
     await this.start();
   }
 
-  /** Restarts when the projects' view globs changed (the selector is fixed per client). */
+  /** Restarts when the projects' source globs changed (the selector is fixed per client). */
   async projectsChanged(): Promise<void> {
     const projects = await findProjects(this.log);
     if (selectorKey(projects) !== this.key || !this.client) {
-      this.log.info("the viewls projects or their view globs changed: restarting");
+      this.log.info("the viewls projects or their source globs changed: restarting");
       await this.restart();
     }
   }
@@ -146,7 +147,7 @@ export class Server implements vscode.Disposable {
     }
     const server = found.server;
     this.log.info(`starting ${[server.command, ...server.args].join(" ")} (from ${server.source}) for ` +
-      this.projects.map((p) => `${p.name} [${p.globs.join(", ")}]`).join(", "));
+      this.projects.map((p) => `${p.name} [${allGlobs(p.globs).join(", ")}]`).join(", "));
     const client = this.createClient(server, folders[0]);
     this.client = client;
     try {

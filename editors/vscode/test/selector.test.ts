@@ -1,49 +1,80 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { DEFAULT_VIEW_GLOBS, projectFilters, viewGlobs } from "../src/selector";
+import { allGlobs, DEFAULT_GLOBS, projectFilters, sourceGlobs } from "../src/selector";
 
-test("the [project] views globs are read", () => {
-  assert.deepEqual(viewGlobs('[project]\nviews = ["models/**/*.sql", "./extra/*.sql"]\noutput = "target"\n'),
-    { globs: ["models/**/*.sql", "extra/*.sql"] });
+const SHOP = `${__dirname}/../../../../examples/shop`;
+
+test("the [project] views, specs and builders globs are read", () => {
+  const text = '[project]\nviews = ["models/**/*.sql", "./extra/*.sql"]\nspecs = ["datasets/*.toml"]\n' +
+    'builders = ["specs/**/*.py"]\noutput = "target"\n';
+  assert.deepEqual(sourceGlobs(text), {
+    globs: { views: ["models/**/*.sql", "extra/*.sql"], specs: ["datasets/*.toml"], builders: ["specs/**/*.py"] },
+    problems: [],
+  });
 });
 
-test("defaults when the file has no [project] or no views", () => {
-  assert.deepEqual(viewGlobs("[extracts.users]\npath = 'u.csv'\n"), { globs: DEFAULT_VIEW_GLOBS });
-  assert.deepEqual(viewGlobs('[project]\noutput = "target"\n'), { globs: DEFAULT_VIEW_GLOBS });
-  assert.deepEqual(viewGlobs(""), { globs: DEFAULT_VIEW_GLOBS });
+test("defaults where the file says nothing: specs/**/*.toml, and no builders (they are opt-in)", () => {
+  const defaults = { globs: { views: ["views/**/*.sql"], specs: ["specs/**/*.toml"], builders: [] }, problems: [] };
+  assert.deepEqual(sourceGlobs("[extracts.users]\npath = 'u.csv'\n"), defaults);
+  assert.deepEqual(sourceGlobs('[project]\noutput = "target"\n'), defaults);
+  assert.deepEqual(sourceGlobs(""), defaults);
+  assert.deepEqual(sourceGlobs('[project]\nviews = ["sql/*.sql"]\n').globs, { ...defaults.globs, views: ["sql/*.sql"] });
+  assert.deepEqual(sourceGlobs('[project]\nspecs = []\n').globs, { ...defaults.globs, specs: [] });
 });
 
-test("the example project's viewls.toml", async () => {
-  const { readFileSync } = await import("node:fs");
-  const text = readFileSync(`${__dirname}/../../../../examples/shop/viewls.toml`, "utf8");
-  assert.deepEqual(viewGlobs(text), { globs: ["views/**/*.sql"] });
+test("the defaults cannot be changed through a result", () => {
+  sourceGlobs("").globs.specs.push("x/*.toml");
+  assert.deepEqual(DEFAULT_GLOBS.specs, ["specs/**/*.toml"]);
+});
+
+test("the example project's viewls.toml: its views, the default specs, no builders", () => {
+  assert.deepEqual(sourceGlobs(readFileSync(`${SHOP}/viewls.toml`, "utf8")),
+    { globs: { views: ["views/**/*.sql"], specs: ["specs/**/*.toml"], builders: [] }, problems: [] });
 });
 
 test("broken TOML keeps the defaults and says why", () => {
-  const result = viewGlobs("[project\nviews = 1");
-  assert.deepEqual(result.globs, DEFAULT_VIEW_GLOBS);
-  assert.match(result.problem ?? "", /not valid TOML/);
+  const result = sourceGlobs("[project\nviews = 1");
+  assert.deepEqual(result.globs, DEFAULT_GLOBS);
+  assert.equal(result.problems.length, 1);
+  assert.match(result.problems[0], /not valid TOML/);
 });
 
-test("wrong types are reported; non-strings dropped", () => {
-  assert.match(viewGlobs('[project]\nviews = "views/*.sql"\n').problem ?? "", /not an array/);
-  assert.match(viewGlobs('project = 3\n').problem ?? "", /not a table/);
-  const mixed = viewGlobs('[project]\nviews = ["a/*.sql", 3, ""]\n');
-  assert.deepEqual(mixed.globs, ["a/*.sql"]);
-  assert.match(mixed.problem ?? "", /not glob strings/);
+test("wrong types are reported per key; non-strings dropped", () => {
+  const wrong = sourceGlobs('[project]\nviews = 3\nbuilders = ["b/*.py", 3, ""]\n');
+  assert.deepEqual(wrong.globs, { views: ["views/**/*.sql"], specs: ["specs/**/*.toml"], builders: ["b/*.py"] });
+  assert.deepEqual(wrong.problems, ["project.views is not an array of globs",
+    "project.builders holds entries that are not glob strings; they are ignored"]);
+  assert.deepEqual(sourceGlobs("project = 3\n").problems, ["[project] is not a table"]);
+});
+
+test("a single glob string is used as one glob, as the server does, and reported", () => {
+  const result = sourceGlobs('[project]\nspecs = "datasets/*.toml"\n');
+  assert.deepEqual(result.globs.specs, ["datasets/*.toml"]);
+  assert.match(result.problems[0], /project\.specs is a string/);
 });
 
 test("backslashes become slashes (globs are matched with /)", () => {
-  assert.deepEqual(viewGlobs('[project]\nviews = ["sql\\\\views\\\\*.sql"]\n').globs, ["sql/views/*.sql"]);
+  assert.deepEqual(sourceGlobs('[project]\nspecs = ["spec\\\\ds\\\\*.toml"]\n').globs.specs, ["spec/ds/*.toml"]);
 });
 
-test("filters: SQL files under each glob of the project directory, and its viewls.toml", () => {
-  const { globs } = viewGlobs('[project]\nviews = ["views/**/*.sql", "adhoc/*.sql"]\n');
-  assert.deepEqual(projectFilters("file:///w/shop", globs), [
-    { scheme: "file", language: "sql", pattern: { baseUri: "file:///w/shop", pattern: "views/**/*.sql" } },
-    { scheme: "file", language: "sql", pattern: { baseUri: "file:///w/shop", pattern: "adhoc/*.sql" } },
-    { scheme: "file", pattern: { baseUri: "file:///w/shop", pattern: "viewls.toml" } },
+test("filters: SQL views, spec files of any language, Python builders, then viewls.toml", () => {
+  const { globs } = sourceGlobs('[project]\nviews = ["views/**/*.sql", "adhoc/*.sql"]\nbuilders = ["specs/**/*.py"]\n');
+  const base = "file:///w/shop";
+  assert.deepEqual(projectFilters(base, globs), [
+    { scheme: "file", language: "sql", pattern: { baseUri: base, pattern: "views/**/*.sql" } },
+    { scheme: "file", language: "sql", pattern: { baseUri: base, pattern: "adhoc/*.sql" } },
+    { scheme: "file", pattern: { baseUri: base, pattern: "specs/**/*.toml" } },
+    { scheme: "file", language: "python", pattern: { baseUri: base, pattern: "specs/**/*.py" } },
+    { scheme: "file", pattern: { baseUri: base, pattern: "viewls.toml" } },
   ]);
-  assert.deepEqual(projectFilters("file:///w/empty", viewGlobs('[project]\nviews = []\n').globs),
-    [{ scheme: "file", pattern: { baseUri: "file:///w/empty", pattern: "viewls.toml" } }]);
+});
+
+test("filters: a project without sources still serves its viewls.toml", () => {
+  const { globs } = sourceGlobs('[project]\nviews = []\nspecs = []\n');
+  assert.deepEqual(projectFilters("file:///w/empty", globs), [{ scheme: "file", pattern: { baseUri: "file:///w/empty", pattern: "viewls.toml" } }]);
+});
+
+test("allGlobs lists views first", () => {
+  assert.deepEqual(allGlobs({ views: ["v/*.sql"], specs: ["s/*.toml"], builders: ["b/*.py"] }), ["v/*.sql", "s/*.toml", "b/*.py"]);
 });

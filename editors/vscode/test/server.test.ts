@@ -15,7 +15,7 @@ import { discoverServer } from "../src/discovery";
 import { layoutGraph, nodeAtPath, parseGraph, renderSvg } from "../src/graphModel";
 import { runSummary, unsavedFiles } from "../src/messages";
 import { parsePreview, previewTableHtml } from "../src/previewModel";
-import { viewGlobs } from "../src/selector";
+import { allGlobs, sourceGlobs } from "../src/selector";
 import { isStatusParams, StatusParams, statusView } from "../src/statusText";
 
 const EXAMPLES = path.resolve(__dirname, "../../../../examples");
@@ -87,12 +87,13 @@ test("the status bar text once both projects are analysed", () => {
   assert.match(statusView(statuses.values()).text, /^\$\(error\) viewls: 2 projects ready · \d+ errors?/);
 });
 
-test("the document selector's globs name the files the server analyses", () => {
-  const { globs } = viewGlobs(fs.readFileSync(path.join(workspace, "shop/viewls.toml"), "utf8"));
-  const files = fs.readdirSync(path.join(workspace, "shop/views")).filter((f) => f.endsWith(".sql"));
-  assert.deepEqual(globs, ["views/**/*.sql"]);
-  const shop = [...statuses.values()].find((s) => s.name === "shop")!;
-  assert.equal(shop.views, files.length);
+test("the document selector's globs name every file that defines a view, spec files included", async () => {
+  const { globs } = sourceGlobs(fs.readFileSync(path.join(workspace, "shop/viewls.toml"), "utf8"));
+  const graph = parseGraph(await run("viewls.showGraph", { uri: uriOf(path.join(workspace, "shop/views/order_lines.sql")), view: null, format: "json" }));
+  const sources = new Set(graph.nodes.filter((n) => n.kind === "view").map((n) => n.path));
+  const unmatched = [...sources].filter((file) => !allGlobs(globs).some((glob) => path.matchesGlob(file, glob)));
+  assert.deepEqual(unmatched, []);
+  assert.ok(sources.has("specs/normalize.toml"), `no view from the spec file among ${[...sources].join(", ")}`);
 });
 
 test("the project graph renders every node with its hooks", async () => {
@@ -127,14 +128,16 @@ test("preview rows become the table", async () => {
 test("materialize all: server-created progress, then the summary", async () => {
   const result = await run("viewls.materialize", { uri: uriOf(path.join(workspace, "shop/views/order_lines.sql")), all: true });
   const summary = runSummary(result);
-  assert.match(summary.text, /^15 built, 0 up to date in \d+\.\d s$/);
-  assert.equal(summary.details.length, 15);
+  // Every view, the spec file's generated ones included, as the status counts them.
+  const views = [...statuses.values()].find((s) => s.name === "shop")!.views;
+  assert.match(summary.text, new RegExp(`^${views} built, 0 up to date in \\d+\\.\\d s$`));
+  assert.equal(summary.details.length, views);
   const kinds = progress.map((p) => p.kind);
   assert.equal(kinds[0], "begin");
   assert.equal(kinds.at(-1), "end");
   assert.ok(kinds.includes("report"));
   const again = runSummary(await run("viewls.materialize", { uri: uriOf(path.join(workspace, "shop/views/order_lines.sql")), all: true, changed: true }));
-  assert.match(again.text, /^0 built, 15 up to date/);
+  assert.match(again.text, new RegExp(`^0 built, ${views} up to date`));
 });
 
 test("an unsaved buffer is refused with the file named", async () => {
