@@ -129,6 +129,18 @@ select
     emial
 from users_clean
 SQL
+# The spec row the test breaks and fixes: an unknown column inside the `select` value of
+# line 6, at column 55 (the `contry` in "upper(contry)").
+mkdir -p "$workspace/specs"
+cat >"$workspace/specs/seeded.toml" <<'TOML'
+# Seeded by the end-to-end test: one unknown column inside a TOML string
+
+[[view]]
+name = "users_spec"
+from = "users"
+select = { user_id = "user_id", country_code = "upper(contry)" }
+description = "Users with their country code"
+TOML
 
 node -e '
 const [file, ...command] = process.argv.slice(1);

@@ -18,6 +18,14 @@ const FIX = "email";
 const BAD_LINE = 5;
 const BAD_COLUMN = 5;
 const BAD_CODE = "unknown-column";
+// The seeded spec row (see run.sh): `contry` inside the select value "upper(contry)" of
+// specs/seeded.toml, line 6, column 55; its row generates the view users_spec.
+const SPEC_FILE = "seeded.toml";
+const SPEC_VIEW = "users_spec";
+const SPEC_TOKEN = "contry";
+const SPEC_FIX = "country";
+const SPEC_LINE = 6;
+const SPEC_COLUMN = 55;
 
 // Generous: two shared cores run the workbench, the extension host, the server and chromium.
 const SLOW = +(process.env.VIEWLS_E2E_SLOW || 180_000);
@@ -174,6 +182,69 @@ async function problemRows() {
     rows.map((row) => `${row.getAttribute("aria-label") || ""} | ${row.innerText.replace(/\s+/g, " ")}`));
 }
 
+/** The Problems panel's row of the `code` problem naming `token`, checked to be listed under
+ * `file` at `line`:`column` (1-based, as the panel shows them). */
+async function problemAt(file, code, token, line, column) {
+  const matches = (text) => text.includes(code) && text.includes(token);
+  const rows = await waitFor(`the ${code} error on "${token}" in the Problems panel`, async () => {
+    const rows = await problemRows();
+    return rows.some(matches) && rows;
+  }, SLOW, problemRows);
+  const at = rows.findIndex(matches);
+  const row = rows[at];
+  // The panel is a tree: the file's row comes before its problems' rows.
+  const parent = rows.slice(0, at).reverse().find((text) => !text.includes("[Ln "));
+  if (!parent || !parent.includes(file)) throw new Error(`the problem is not listed under ${file}: ${rows.join(" / ")}`);
+  // The panel's marker row reads "... viewls(unknown-column) [Ln 5, Col 5]".
+  if (!row.includes(`[Ln ${line}, Col ${column}]`)) throw new Error(`the problem is not at line ${line}, column ${column}: ${row}`);
+  return row;
+}
+
+/** Replaces the first visible `word` of the active editor by `fix`, typed as a user would. */
+async function typeOver(word, fix) {
+  const bad = await wordCentre(word);
+  await page.mouse.dblclick(bad.x, bad.y); // selects the word
+  await page.keyboard.type(fix);
+  await page.keyboard.press("Escape"); // closes the completion list that typing opened
+  await waitFor(`"${fix}" to appear in the editor`, async () => {
+    try { return await wordCentre(fix); } catch { return null; }
+  }, NORMAL);
+}
+
+/** Saves the active editor and waits until its tab is clean. */
+async function save() {
+  await page.keyboard.press("Control+S");
+  await page.locator(".tab.active.dirty").waitFor({ state: "detached", timeout: NORMAL });
+}
+
+/** The text of the hover shown over the first visible `word` of the active editor. */
+async function hoverText(word) {
+  await page.keyboard.press("Escape");
+  const target = await wordCentre(word);
+  const hover = page.locator(".monaco-hover:visible").first();
+  return waitFor(`a hover over ${word}`, async () => {
+    await page.mouse.move(target.x, target.y - 30);
+    await page.mouse.move(target.x, target.y, { steps: 5 });
+    await hover.waitFor({ state: "visible", timeout: 5_000 });
+    return hover.innerText();
+  }, NORMAL);
+}
+
+/** Throws unless `text` (a hover) lists each [column, type] pair of a derived schema. */
+function expectSchema(what, text, columns) {
+  for (const [column, type] of columns) {
+    if (!new RegExp(`\\b${column}\\s+${type}\\b`).test(text)) {
+      throw new Error(`${what} does not show the column ${column} with type ${type}: ${text}`);
+    }
+  }
+}
+
+/** The status item once it says `pattern` (the project's state after an edit). */
+async function statusSays(what, pattern) {
+  return waitFor(`the status item to say ${what}`, async () =>
+    (await statusTexts()).find((text) => pattern.test(text.trim())), SLOW, statusTexts);
+}
+
 /** The first frame (webviews are iframes in iframes) that has an element matching `selector`. */
 async function frameWith(selector) {
   for (const frame of page.frames()) {
@@ -204,69 +275,37 @@ async function main() {
     });
 
     await step("status-ready", async () => {
-      // "viewls: shop ready · 1 error": the server analysed the project and found the seeded error.
+      // "viewls: shop ready · 2 errors": the server analysed the project and found the seeded
+      // errors, the SQL view's and the spec row's.
       const ready = await waitFor("the viewls status item to say ready", async () => {
         const texts = await statusTexts();
         const failed = texts.find((text) => /viewls: .*failed/.test(text));
         if (failed) throw new Hopeless(`the status item says "${failed.trim()}"; see the viewls log in vscode-logs/`);
         return texts.find((text) => /viewls: .*ready/.test(text));
       }, SLOW, statusTexts);
-      if (!/shop ready · 1 error\b/.test(ready)) throw new Error(`status item says "${ready}", expected "shop ready · 1 error"`);
+      if (!/shop ready · 2 errors\b/.test(ready)) throw new Error(`status item says "${ready}", expected "shop ready · 2 errors"`);
       log(`status: ${ready}`);
     });
 
     await step("problem-listed", async () => {
-      const rows = await waitFor(`the ${BAD_CODE} error in the Problems panel`, async () => {
-        const rows = await problemRows();
-        return rows.some((text) => text.includes(BAD_CODE)) && rows;
-      }, SLOW, problemRows);
-      const at = rows.findIndex((text) => text.includes(BAD_CODE));
-      const row = rows[at];
-      // The panel is a tree: the file's row comes before its problems' rows.
-      const file = rows.slice(0, at).reverse().find((text) => !text.includes("[Ln "));
-      if (!file || !file.includes(BROKEN_FILE)) throw new Error(`the problem is not listed under ${BROKEN_FILE}: ${rows.join(" / ")}`);
-      // The panel's marker row reads "... viewls(unknown-column) [Ln 5, Col 5]".
-      if (!row.includes(`[Ln ${BAD_LINE}, Col ${BAD_COLUMN}]`)) {
-        throw new Error(`the problem is not at line ${BAD_LINE}, column ${BAD_COLUMN}: ${row}`);
-      }
-      if (!row.includes(BAD_TOKEN)) throw new Error(`the problem does not name "${BAD_TOKEN}": ${row}`);
-      log(`problem: ${row}`);
+      log(`problem: ${await problemAt(BROKEN_FILE, BAD_CODE, BAD_TOKEN, BAD_LINE, BAD_COLUMN)}`);
     });
 
     await step("fix-typed", async () => {
       await openFile(BROKEN_FILE);
-      const bad = await wordCentre(BAD_TOKEN);
-      await page.mouse.dblclick(bad.x, bad.y); // selects the word
-      await page.keyboard.type(FIX);
-      await page.keyboard.press("Escape"); // closes the completion list that typing opened
-      await waitFor("the fix to appear in the editor", async () => {
-        try { return await wordCentre(FIX); } catch { return null; }
-      }, NORMAL);
-      await waitFor(`the ${BAD_CODE} error to leave the Problems panel`, async () =>
-        !(await problemRows()).some((text) => text.includes(BAD_CODE)), SLOW, problemRows);
-      await waitFor("the status item to say ready without errors", async () =>
-        (await statusTexts()).some((text) => /viewls: shop ready$/.test(text.trim())), SLOW, statusTexts);
+      await typeOver(BAD_TOKEN, FIX);
+      await waitFor(`the ${BAD_CODE} error on ${BAD_TOKEN} to leave the Problems panel`, async () =>
+        !(await problemRows()).some((text) => text.includes(BAD_CODE) && text.includes(BAD_TOKEN)), SLOW, problemRows);
+      // The spec row's error remains until its own step.
+      await statusSays("ready with the spec row's error only", /viewls: shop ready · 1 error$/);
       // Saved, so that preview (which refuses unsaved buffers) runs on the fixed view.
-      await page.keyboard.press("Control+S");
-      await page.locator(".tab.active.dirty").waitFor({ state: "detached", timeout: NORMAL });
+      await save();
     });
 
     await step("hover-schema", async () => {
-      await page.keyboard.press("Escape");
-      const target = await wordCentre("users_clean");
-      const hover = page.locator(".monaco-hover:visible").first();
-      const text = await waitFor("a hover over users_clean", async () => {
-        await page.mouse.move(target.x, target.y - 30);
-        await page.mouse.move(target.x, target.y, { steps: 5 });
-        await hover.waitFor({ state: "visible", timeout: 5_000 });
-        return hover.innerText();
-      }, NORMAL);
+      const text = await hoverText("users_clean");
       // users_clean's derived schema: its columns and their types.
-      for (const [column, type] of [["user_id", "int64"], ["email", "string"], ["signup_date", "date32"]]) {
-        if (!new RegExp(`\\b${column}\\s+${type}\\b`).test(text)) {
-          throw new Error(`the hover does not show the column ${column} with type ${type}: ${text}`);
-        }
-      }
+      expectSchema("the hover over users_clean", text, [["user_id", "int64"], ["email", "string"], ["signup_date", "date32"]]);
       log(`hover: ${text.replace(/\s+/g, " ").slice(0, 200)}`);
     });
 
@@ -294,6 +333,45 @@ async function main() {
       }
       if (rows < 1) throw new Error("the preview shows no rows");
       log(`preview: ${rows} rows; header ${header.replace(/\s+/g, " ")}`);
+    });
+
+    // A dataset spec file: its rows are views the server checks as they are typed, with
+    // problems inside the TOML strings that produced them.
+    await step("spec-problem", async () => {
+      // The whole width for the spec's long line: the webviews beside would hide its end.
+      await runCommand("View: Close All Editors");
+      await openFile(SPEC_FILE);
+      const row = await problemAt(SPEC_FILE, BAD_CODE, SPEC_TOKEN, SPEC_LINE, SPEC_COLUMN);
+      if (!row.includes(SPEC_VIEW)) throw new Error(`the problem does not name the generated view ${SPEC_VIEW}: ${row}`);
+      log(`spec problem: ${row}`);
+    });
+
+    await step("spec-fix-typed", async () => {
+      await typeOver(SPEC_TOKEN, SPEC_FIX);
+      await waitFor(`the ${BAD_CODE} error to leave the Problems panel`, async () =>
+        !(await problemRows()).some((text) => text.includes(BAD_CODE)), SLOW, problemRows);
+      await statusSays("ready without errors", /viewls: shop ready$/);
+      await save();
+    });
+
+    await step("spec-hover-schema", async () => {
+      // On the row's name: the schema derived from the row.
+      const text = await hoverText(SPEC_VIEW);
+      expectSchema(`the hover over ${SPEC_VIEW}`, text, [["user_id", "int64"], ["country_code", "string"]]);
+      log(`spec hover: ${text.replace(/\s+/g, " ").slice(0, 200)}`);
+    });
+
+    await step("graph-opens-spec-row", async () => {
+      // The generated view's node opens its spec file at the row (the cursor is on line 6 now).
+      await runCommand("viewls: Show Project Graph");
+      const node = `g.node[data-name="${SPEC_VIEW}"]`;
+      const frame = await waitFor(`the node ${SPEC_VIEW} in the graph webview`, () => frameWith(node), SLOW);
+      await frame.locator(node).click();
+      const cursor = page.locator("#workbench\\.parts\\.statusbar .statusbar-item", { hasText: /^Ln \d+, Col \d+/ });
+      const at = await waitFor(`the cursor on the row of ${SPEC_VIEW} (line 4)`, async () =>
+        (await page.locator(".tab.active", { hasText: SPEC_FILE }).count()) &&
+        (await cursor.allInnerTexts()).find((text) => text.startsWith("Ln 4,")), NORMAL, () => cursor.allInnerTexts());
+      log(`graph node opened ${SPEC_FILE} at ${at}`);
     });
   } finally {
     await browser.close();
