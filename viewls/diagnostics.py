@@ -44,6 +44,7 @@ class Code(StrEnum):
     PLANNING_ERROR = "planning-error"
     RUNS_AS_WRITTEN = "runs-as-written"
     SPEC_ERROR = "spec-error"
+    BUILDER_ERROR = "builder-error"
 
 
 @dataclass(frozen=True, slots=True)

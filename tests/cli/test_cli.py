@@ -147,7 +147,7 @@ def test_clean_project_from_a_subdirectory():
     assert result.returncode == 0, result.stdout
     report = json.loads(result.stdout)
     assert report["diagnostics"] == []
-    assert (report["summary"]["views"], report["summary"]["extracts"]) == (15, 5)
+    assert (report["summary"]["views"], report["summary"]["extracts"]) == (19, 5)
 
 
 @pytest.mark.parametrize("case", ["no-project", "missing-path", "invalid-toml"])

@@ -21,13 +21,13 @@ def shop(tmp_path):
 def test_a_full_run_then_a_no_op_run_from_a_subdirectory(shop):
     done = viewls("materialize", "--all", cwd=shop / "views")
     assert done.returncode == 0, done.stderr
-    assert "15 rebuilt, 0 up to date" in done.stdout
+    assert "19 rebuilt, 0 up to date" in done.stdout
     assert "✓ top_customers: 25 rows" in done.stderr  # one progress line per view
     again = viewls("materialize", "--all", "--changed", "--json", cwd=shop)
     report = json.loads(again.stdout)
-    assert again.returncode == 0 and report["summary"]["built"] == 0 and report["summary"]["up_to_date"] == 15
+    assert again.returncode == 0 and report["summary"]["built"] == 0 and report["summary"]["up_to_date"] == 19
     assert viewls("materialize", "--all", "--changed", cwd=shop).stdout.strip().startswith(
-        "0 rebuilt, 15 up to date in")
+        "0 rebuilt, 19 up to date in")
 
 
 def test_selectors_output_directory_and_json(shop, tmp_path):

@@ -41,7 +41,9 @@ def documented(path: Path) -> tuple[int, str, str | None]:
 def test_shop_is_clean():
     snapshot = AnalysisHost.load(EXAMPLES / "shop").snapshot()
     assert snapshot.diagnostics() == {}
-    assert len(snapshot.views) == 15 and len(snapshot.extracts) == 5
+    assert len(snapshot.views) == 19 and len(snapshot.extracts) == 5
+    generated = sorted(v.name for v in snapshot.views.values() if v.definition.generated)
+    assert generated == ["order_items_keys", "orders_keys", "shipments_norm"]
     assert all(view.output.state is State.OK for view in snapshot.views.values())
 
 

@@ -114,7 +114,8 @@ def _spans(host, root, marked: str) -> list[int]:
 
 def test_an_extract_is_referenced_from_views_and_declared_in_viewls_toml(host, root):
     refs = found(host, root, {"views/scratch.sql": "SELECT * FROM shipm$0ents"}, declaration=True)
-    assert refs == [("viewls.toml", "shipments"), ("views/delivery_times.sql", "shipments"),
+    assert refs == [("specs/normalize.toml", "shipments"), ("viewls.toml", "shipments"),
+                    ("views/delivery_times.sql", "shipments"),
                     ("views/order_timeline.sql", "shipments"), ("views/order_timeline.sql", "shipments"),
                     ("views/scratch.sql", "shipments")]
 
@@ -124,7 +125,8 @@ def test_references_from_the_extract_entry_in_viewls_toml(host, root):
     snapshot = host.snapshot()
     offset = config.index("[extracts.shipments]") + len("[extracts.ship")
     refs = references(snapshot, root / "viewls.toml", offset, False)
-    assert [loc.path.name for loc in refs] == ["delivery_times.sql", "order_timeline.sql", "order_timeline.sql"]
+    assert [loc.path.name for loc in refs] == ["normalize.toml", "delivery_times.sql", "order_timeline.sql",
+                                               "order_timeline.sql"]
     assert references(snapshot, root / "viewls.toml", config.index("[project]") + 1, True) == []
 
 

@@ -40,7 +40,7 @@ async def test_the_view_of_a_file_or_its_whole_project(client, project):
     assert dot.startswith("digraph viewls {") and '"products" -> "product_catalog";' in dot
     assert '"users"' not in dot
     whole = await show_graph(client, {"uri": uri, "view": None, "format": "json"})
-    assert len(whole["nodes"]) == 20 and whole["cycles"] == []
+    assert len(whole["nodes"]) == 24 and whole["cycles"] == []
     assert await show_graph(client, {"format": "json"}) == whole
     assert (await show_graph(client)).count("->") == len(whole["edges"])
 

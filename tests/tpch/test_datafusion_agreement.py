@@ -31,8 +31,9 @@ NOT_DATAFUSIONS = {Code.INVALID_CONTRACT}
 CASES = [(project, path.stem) for project, views in VIEW_DIRS.items() for path in sorted(views.glob("*.sql"))]
 
 
-def plan_with_datafusion(root: Path, names: list[str]):
-    """(session, name -> schema or the exception DataFusion raised) for views in ``names`` order."""
+def plan_with_datafusion(root: Path, names: list[str], queries: dict[str, str]):
+    """(session, name -> schema or the exception DataFusion raised) for views in ``names``
+    order: a SQL file's text as written, a generated view's SQL (its AST is its definition)."""
     ctx = datafusion.SessionContext()
     install(ctx)  # the native UDFs: views may call them
     for name, extract in tomllib.loads((root / "viewls.toml").read_text())["extracts"].items():
@@ -42,7 +43,7 @@ def plan_with_datafusion(root: Path, names: list[str]):
     outcomes = {}
     for name in names:
         try:
-            frame = ctx.sql_with_options((root / "views" / f"{name}.sql").read_text(), OPTIONS)
+            frame = ctx.sql_with_options(queries[name], OPTIONS)
             outcomes[name] = frame.schema()
             ctx.register_view(name, frame)
         except Exception as failure:  # DataFusion raises plain Exceptions
@@ -58,7 +59,8 @@ def projects(tpch_project):
         snapshot = AnalysisHost.load(root).snapshot()
         order = snapshot.build_order()
         order += sorted(set(snapshot.views) - set(order))  # views on a cycle have no place in the order
-        results[key] = (snapshot, *plan_with_datafusion(root, order))
+        queries = {name: view.definition.sql for name, view in snapshot.views.items()}
+        results[key] = (snapshot, *plan_with_datafusion(root, order, queries))
     return results
 
 

@@ -28,8 +28,9 @@ from viewls.engine.planner import Planner
 from viewls.engine.session import create_session
 from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
-from viewls.project.discover import discover_sources
+from viewls.project.discover import discover_sources, matches_globs
 from viewls.project.extracts import ExtractInfo, resolve_extract
+from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.sources.read import read_source
 from viewls.text import Span
@@ -65,7 +66,11 @@ class AnalysisHost:
         # path of a large project. None when views came or went.
         self._ordered: tuple[dict[Path, SourceAnalysis], dict[str, ViewAnalysis]] | None = None
         self._fresh: set[Path] = set()
+        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text)
         self._set_extracts(extracts)
+        modules = {path: text for path, text in sources.items() if path.suffix == ".py"}
+        if modules:  # one worker runs every builder module; reading each then finds it built
+            self._context.runner.build(modules)
         with _quiet_gc():
             for path, text in sources.items():
                 self._read(path, text)
@@ -104,6 +109,12 @@ class AnalysisHost:
                 changed, reshaped = self._read(path, text)
                 touched |= changed
                 structural = structural or reshaped
+        # Sources that read a changed file (spec rows built by a changed builder module).
+        for path in [p for p, reading in self._readings.items()
+                     if reading.reads_files & changes.keys() and p not in changes]:
+            changed, reshaped = self._read(path, self._texts[path])
+            touched |= changed
+            structural = structural or reshaped
         if touched or structural or self._fresh:
             self._rebuild(touched, set(), structural)
         return self.snapshot()
@@ -131,7 +142,7 @@ class AnalysisHost:
         definitions, and the other definitions of their names: a clash is an error at every
         place, pointing at the others) and whether the graph's shape may have changed. A
         definition whose draft is unchanged is kept as it is."""
-        reading = read_source(path, text, self._extracts.keys())
+        reading = read_source(path, text, self._context)
         self._texts[path] = text
         self._readings[path] = reading
         self._fresh.add(path)
@@ -151,6 +162,15 @@ class AnalysisHost:
             touched |= self._by_name[draft.name]  # itself, and the places of a name clash
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
         return touched, reshaped
+
+    def _may_build(self, path: Path) -> bool:
+        config = self._config
+        return matches_globs(self.root, path, config.builder_globs, config.output)
+
+    def _module_text(self, path: Path) -> str | None:
+        """A builder module's text: the host's (an editor's buffer) or the file's."""
+        text = self._texts.get(path)
+        return text if text is not None or not path.is_file() else read_text(path)
 
     def _define(self, draft: Draft) -> ViewDefinition:
         definition = define_view(draft)
@@ -191,6 +211,7 @@ class AnalysisHost:
             if old is None or _extract_output(old) != _extract_output(info):
                 changed.add(name)
         self._extracts = new
+        self._context.extract_names = tuple(new)
         return changed
 
     # --- the incremental core -----------------------------------------------------------

@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
     graph.set_defaults(run=_graph)
 
+    render = commands.add_parser("render", help="print the SQL of a view, generated ones included (debug only)")
+    render.add_argument("view")
+    render.add_argument("--project", type=Path)
+    render.set_defaults(run=_render)
+
     materialize = commands.add_parser("materialize", help="build views into Parquet, in dependency order")
     materialize.add_argument("views", nargs="*", metavar="VIEW", help="views to build (selectors allowed: v, v+, +v)")
     materialize.add_argument("--select", nargs="+", default=[], metavar="EXPR",
@@ -204,6 +209,20 @@ def _graph(args) -> int:
     else:
         sys.stdout.write((to_dot if args.format == "dot" else to_mermaid)(snapshot, selected))
     return EXIT_OK
+
+
+def _render(args) -> int:
+    from viewls.analysis.render import render
+
+    snapshot = _load(args.project)
+    view = snapshot.view(args.view)
+    if view is None:
+        from viewls.suggest import did_you_mean
+
+        suffix, _ = did_you_mean(args.view, snapshot.views)
+        raise UsageError(f"no view named '{args.view}'{suffix}")
+    sys.stdout.write(render(snapshot, view))
+    return EXIT_OK if view.definition.canonical is not None else EXIT_ERRORS
 
 
 def _refusal(snapshot, refused) -> int:

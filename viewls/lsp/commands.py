@@ -11,6 +11,10 @@ ancestors and descendants), or of the whole project when no view is named: DOT o
 Mermaid text, or for "json" the object ``viewls graph --format json`` prints. Without a
 uri, the view is looked up in every project of the workspace. Bad arguments and unknown
 names fail the request with InvalidParams and a message saying what to pass.
+
+``viewls.render`` takes ``{"uri"?, "view"?}`` the same way and returns
+``{"view": name, "sql": text}``: the SQL of the view (a generated one included) as
+``viewls render`` prints it, for debugging.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from pygls.exceptions import JsonRpcException
 
 from viewls.analysis.graph_export import neighbourhood, to_dot, to_json, to_mermaid
+from viewls.analysis.render import render as render_sql
 from viewls.analysis.snapshot import Snapshot
 from viewls.lsp.arguments import command_options
 from viewls.lsp.convert import path_of
@@ -28,9 +33,11 @@ from viewls.lsp.server import ViewlsServer
 from viewls.suggest import did_you_mean
 
 SHOW_GRAPH = "viewls.showGraph"
+RENDER = "viewls.render"
 
 _FORMATS = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json}
 _KEYS = {"uri": str, "view": str, "format": str}
+_RENDER_KEYS = {"uri": str, "view": str}
 
 
 def register(server: ViewlsServer) -> None:
@@ -42,6 +49,15 @@ def register(server: ViewlsServer) -> None:
             raise invalid_params(f"unknown format {options['format']!r}: use one of {', '.join(_FORMATS)}")
         snapshot, name = await _graph_of(ls, options)
         return render(snapshot, neighbourhood(snapshot, [name]) if name is not None else None)
+
+    @server.command(RENDER)
+    async def render_view(ls: ViewlsServer, *arguments: Any) -> dict:
+        options = command_options(RENDER, arguments, _RENDER_KEYS)
+        snapshot, name = await _graph_of(ls, options)
+        view = snapshot.view(name) if name is not None else None
+        if view is None:
+            raise invalid_params(f'{RENDER} needs "view": the name of a view (or the "uri" of a file defining one)')
+        return {"view": view.name, "sql": render_sql(snapshot, view)}
 
 
 async def _graph_of(ls: ViewlsServer, options: dict[str, Any]) -> tuple[Snapshot, str | None]:

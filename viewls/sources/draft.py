@@ -73,3 +73,5 @@ class SourceReading:
     diagnostics: tuple[Diagnostic, ...] = ()  # about the file itself (TOML syntax, unknown keys)
     # The drafts depend on the extracts' names (a template over extracts matching a glob).
     reads_extract_names: bool = False
+    # Other files the drafts depend on (the builder modules of spec rows).
+    reads_files: frozenset[Path] = frozenset()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from pathlib import Path
 
+from viewls.sources.builder_module import read_builder_module
+from viewls.sources.context import ReadContext
 from viewls.sources.draft import SourceReading
 from viewls.sources.spec_file import read_spec_file
 from viewls.sources.sql_file import read_sql_file
 
 
-def read_source(path: Path, text: str, extract_names: Collection[str]) -> SourceReading:
+def read_source(path: Path, text: str, context: ReadContext) -> SourceReading:
     if path.suffix == ".toml":
-        return read_spec_file(path, text, extract_names)
+        return read_spec_file(path, text, context)
+    if path.suffix == ".py":
+        return read_builder_module(path, text, context.runner.build({path: text})[path])
     return read_sql_file(path, text)

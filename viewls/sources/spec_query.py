@@ -116,6 +116,8 @@ class _Builder:
                 self.report(value.span, f"the '*' key selects every column: write \"*\" (or \"* EXCLUDE (...)\"), not '{value.value}'")
             return node
         column = substitute(name.value, self.params)
+        if isinstance(node, exp.Column) and not node.table and node.name == column:
+            return node  # `id = "id"`: DataFusion names the column alike without an alias
         alias = exp.Identifier(this=column, quoted=not _PLAIN.fullmatch(column))
         _place(alias, name.locate(0, len(name.value)))
         return exp.Alias(this=node, alias=alias)

@@ -1,0 +1,104 @@
+"""Python builder modules, and the views their code returns.
+
+The code runs in the builder worker (``viewls.builders``), never here; what comes back is
+plain data: each view's query (SQL text or a sqlglot AST) and the line that produced it.
+A query written as a plain string literal in the module keeps its exact positions (a
+diagnostic lands on its characters); any other lands on the ``@view`` / ``ViewSpec(``
+line, as do the builder's own failures (an exception, a time-out, a crash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlglot import exp
+
+from viewls.builders.runner import BuiltView, ModuleBuild
+from viewls.diagnostics import Code, Diagnostic, error
+from viewls.project.metadata import metadata_of
+from viewls.sources.draft import Draft, SourceReading, ViewKey
+from viewls.sql.parse import parse_query
+from viewls.text import Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BuiltQuery:
+    """A query a builder returned; its AST rebuilt on demand, positioned in ``path`` when the
+    text was written there verbatim (``offset``), else not at all."""
+
+    path: Path
+    sql: str | None
+    ast: exp.Expression | None
+    offset: int | None
+    described: str
+    group: object = None
+
+    def tree(self) -> exp.Expression | None:
+        if self.ast is not None:
+            return self.ast.copy()
+        parsed = parse_query(self.path, self.sql or "")
+        if parsed.ast is not None:
+            _position(parsed.ast, self.offset)
+        return parsed.ast
+
+
+def read_builder_module(path: Path, text: str, build: ModuleBuild) -> SourceReading:
+    """The views ``build`` (the builder run of ``text``) produced."""
+    drafts, seen = [], set()
+    diagnostics = [_problem(path, problem.span, problem.kind, problem.message) for problem in build.problems]
+    for built in build.views:
+        if built.name in seen:
+            continue  # the worker reports duplicate names as problems
+        seen.add(built.name)
+        drafts.append(built_draft(path, text, built, ViewKey(path, built.name),
+                                  f"builder {path.name}:{_line(text, built.span)}"))
+    return SourceReading(tuple(drafts), tuple(diagnostics))
+
+
+def built_draft(path: Path, text: str, built: BuiltView, key: ViewKey, described: str,
+                anchor: Span | None = None) -> Draft:
+    """A draft of a view a builder returned, for the source ``path`` holding ``text``
+    (``anchor``: where its diagnostics land when the query has no positions there)."""
+    anchor = anchor or built.span
+    offset = built.sql_span.start if built.sql_span is not None and anchor == built.span else None
+    origin = BuiltQuery(path, built.sql, built.ast, offset, described)
+    diagnostics: list[Diagnostic] = []
+    if built.ast is not None:
+        ast = built.ast.copy()
+        _position(ast, None)
+    else:
+        parsed = parse_query(path, built.sql or "")
+        ast = parsed.ast
+        if ast is not None:
+            _position(ast, offset)
+        for found in parsed.diagnostics:
+            span = Span(found.span.start + offset, found.span.end + offset) if offset is not None else anchor
+            diagnostics.append(error(path, span, found.code, found.message, suggestion=found.suggestion))
+    metadata = metadata_of(path, built.description, [(key_, anchor) for key_ in built.ordering], built.evidence)
+    fingerprint = (built.sql, built.ast.sql() if built.ast is not None else None, anchor, offset,
+                   built.description, built.ordering, built.evidence)
+    return Draft(key, text, built.sql, ast, metadata, anchor, anchor, origin, tuple(diagnostics), fingerprint)
+
+
+def _position(ast: exp.Expression, offset: int | None) -> None:
+    """Shift the nodes' positions by ``offset`` into the module, or drop them."""
+    for node in ast.walk():
+        meta = node._meta
+        if meta is None or "start" not in meta:
+            continue
+        if offset is None:
+            del meta["start"], meta["end"]
+        else:
+            meta["start"] += offset
+            meta["end"] += offset
+
+
+def _problem(path: Path, span: Span, kind: str, message: str) -> Diagnostic:
+    what = {"timeout": "the builder timed out", "crash": "the builder crashed",
+            "exception": "the builder raised", "invalid": "the builder returned something viewls cannot use"}
+    return error(path, span, Code.BUILDER_ERROR, f"{what.get(kind, 'the builder failed')}: {message}")
+
+
+def _line(text: str, span: Span) -> int:
+    return text.count("\n", 0, span.start) + 1

@@ -1,0 +1,27 @@
+"""What reading a source may need besides its own text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from viewls.builders.runner import BuilderRunner
+
+
+@dataclass
+class ReadContext:
+    root: Path
+    extract_names: Collection[str] = ()
+    # Whether a Python module may run as a builder (it matches `[project] builders`).
+    may_build: Callable[[Path], bool] = lambda path: False
+    # A module's text as analysed (the editor's buffer wins over the disk); None: no such file.
+    module_text: Callable[[Path], str | None] = lambda path: None
+    _runner: BuilderRunner | None = field(default=None, repr=False)
+
+    @property
+    def runner(self) -> BuilderRunner:
+        """The builder runner, started on first use: most projects run no code."""
+        if self._runner is None:
+            self._runner = BuilderRunner(self.root)
+        return self._runner
