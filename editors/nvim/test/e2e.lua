@@ -58,6 +58,24 @@ local function run()
   write(project .. "/views/slow.sql", { "select value from range(2000000000) where value % 1000 = 0" })
   local outside = vim.fn.tempname() .. "/loose.sql"
   write(outside, { "select 1" })
+  -- A spec row whose select value holds an unknown column (line 6, column 55: 0-based 5,
+  -- 54), a builder module (opted in below) with one (line 6, column 29: 0-based 5, 28),
+  -- and a TOML file that is no spec.
+  local spec_path = project .. "/specs/seeded.toml"
+  write(spec_path, { "# a seeded error inside a TOML string", "", "[[view]]", 'name = "users_spec"', 'from = "users"',
+    'select = { user_id = "user_id", country_code = "upper(contry)" }', 'description = "Users with their country code"' })
+  local builder_path = project .. "/specs/countries.py"
+  write(builder_path, { "from viewls.spec import view", "", "", '@view(description="Countries of the users")',
+    "def user_countries():", '    return "SELECT DISTINCT contry FROM users"' })
+  local config = vim.fn.readfile(project .. "/viewls.toml")
+  for index, line in ipairs(config) do
+    if line == "[project]" then
+      table.insert(config, index + 1, 'builders = ["specs/**/*.py"]')
+      break
+    end
+  end
+  write(project .. "/viewls.toml", config)
+  write(project .. "/notes.toml", { "[notes]", 'text = "not a spec file"' })
 
   vim.cmd("filetype on")
   say("attach")
@@ -261,13 +279,70 @@ local function run()
   check(#notes > before_save and notes[#notes]:find("save the buffer first", 1, true) ~= nil,
     "materializing an unsaved view asks to save it first", notes[#notes])
 
+  say("spec files")
+  vim.cmd("edit " .. vim.fn.fnameescape(spec_path))
+  local spec = vim.api.nvim_get_current_buf()
+  check(vim.bo.filetype == "toml", "a spec file's filetype is toml", vim.bo.filetype)
+  if wait(function() return #viewls.clients(spec) == 1 end, "the project's client attaches to a spec file") then
+    check(viewls.clients(spec)[1].id == viewls.clients(bad)[1].id, "the same client as the SQL views")
+  end
+  wait(function() return #vim.diagnostic.get(spec) > 0 end, "diagnostics published on the spec file")
+  local in_spec = vim.diagnostic.get(spec)
+  local spec_error = in_spec[1] or {}
+  check(#in_spec == 1 and spec_error.code == "unknown-column", "one unknown-column error in the spec file", vim.inspect(in_spec))
+  check(spec_error.lnum == 5 and spec_error.col == 54 and spec_error.end_col == 60,
+    "on `contry` inside the TOML string (line 5, columns 54-60, 0-based)",
+    ("%s:%s-%s"):format(spec_error.lnum, spec_error.col, spec_error.end_col))
+  check((spec_error.message or ""):find("users_spec", 1, true) ~= nil, "the message names the generated view", spec_error.message)
+  vim.api.nvim_buf_set_text(spec, 5, 54, 5, 60, { "country" })
+  check(wait(function() return #vim.diagnostic.get(spec) == 0 end, "typing the fix clears the spec's diagnostic"),
+    "the fixed spec row has no diagnostics")
+  local row_hover = vim.lsp.buf_request_sync(spec, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(spec) }, position = { line = 3, character = 10 } }, TIMEOUT)
+  local row_contents = ""
+  for _, response in pairs(row_hover or {}) do
+    local value = response.result and response.result.contents
+    row_contents = row_contents .. (type(value) == "table" and (value.value or vim.inspect(value)) or tostring(value))
+  end
+  check(row_contents:find("users_spec", 1, true) and row_contents:find("country_code", 1, true)
+    and row_contents:find("string", 1, true), "hover on the row's name shows the derived schema", row_contents)
+  vim.cmd("write")
+  -- The commands act on the row under the cursor (the file defines a view per row).
+  vim.api.nvim_win_set_cursor(0, { 6, 0 })
+  vim.cmd("ViewlsPreview")
+  wait(function() return find_buffer("viewls://preview/users_spec") ~= nil end, ":ViewlsPreview in a spec file previews the row's view")
+  vim.cmd("buffer " .. spec)
+
+  say("builder modules")
+  vim.cmd("edit " .. vim.fn.fnameescape(builder_path))
+  local builder = vim.api.nvim_get_current_buf()
+  wait(function() return #viewls.clients(builder) == 1 end, "the project's client attaches to a builder module")
+  wait(function() return #vim.diagnostic.get(builder) > 0 end, "diagnostics published on the builder module")
+  local built = vim.diagnostic.get(builder)[1] or {}
+  check(built.code == "unknown-column" and built.lnum == 5 and built.col == 28,
+    "the builder's error on `contry` in its SQL literal (line 5, column 28, 0-based)", vim.inspect(built))
+  vim.api.nvim_buf_set_text(builder, 5, 28, 5, 34, { "country" })
+  check(wait(function() return #vim.diagnostic.get(builder) == 0 end, "typing the fix clears the builder's diagnostic"),
+    "the fixed builder has no diagnostics")
+  vim.cmd("write")
+
+  say("other files")
+  for _, name in ipairs({ "viewls.toml", "notes.toml", "generate_data.py" }) do
+    vim.cmd("edit " .. vim.fn.fnameescape(project .. "/" .. name))
+  end
+  vim.wait(500)
+  check(#viewls.clients(find_buffer(project .. "/viewls.toml")) == 1, "attached to viewls.toml")
+  check(#viewls.clients(find_buffer(project .. "/notes.toml")) == 0, "not attached to a TOML file outside the spec globs")
+  check(#viewls.clients(find_buffer(project .. "/generate_data.py")) == 0, "not attached to a Python file outside the builder globs")
+
   say("info")
   wait(function()
     local status = viewls.statuses[project] or {}
     return status.state == "ready" and status.errors == 0
   end, "the status reaches ready with no errors after the fix")
   vim.cmd("ViewlsInfo")
-  check(notes[#notes]:find(project, 1, true) ~= nil and notes[#notes]:find("(ready)\n  17 views, 5 extracts, 0 errors, 0 warnings", 1, true) ~= nil,
+  -- The views of SQL files, spec rows and builders, as the server counts them.
+  check(notes[#notes]:find(project, 1, true) ~= nil and notes[#notes]:find("%(ready%)\n  %d+ views, 5 extracts, 0 errors, 0 warnings") ~= nil,
     ":ViewlsInfo names the project and its state", notes[#notes])
 end
 

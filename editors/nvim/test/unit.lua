@@ -1,4 +1,4 @@
--- Unit tests of the plugin's pure parts (view globs, TOML reading, rendering), run
+-- Unit tests of the plugin's pure parts (source globs, TOML reading, rendering), run
 -- headless by test/run.sh before the end-to-end test; quits with cquit 0 or 1.
 local project = require("viewls.project")
 local render = require("viewls.render")
@@ -12,14 +12,33 @@ local function eq(actual, expected, what)
 end
 
 local ok, err = xpcall(function()
-  -- [project] views, as viewls.toml spells it.
-  eq(project.parse_view_globs('[project]\nviews = ["views/**/*.sql"]\noutput = "target"\n'), { "views/**/*.sql" }, "one glob")
-  eq(project.parse_view_globs("# top\n[project] # the project\nviews = [\n  'sql/*.sql', # flat\n  \"more/**/*.sql\",\n]\n"),
+  -- [project] views, specs and builders, as viewls.toml spells them.
+  eq(project.parse_globs('[project]\nviews = ["views/**/*.sql"]\noutput = "target"\n', "views"), { "views/**/*.sql" }, "one glob")
+  eq(project.parse_globs("# top\n[project] # the project\nviews = [\n  'sql/*.sql', # flat\n  \"more/**/*.sql\",\n]\n", "views"),
     { "more/**/*.sql", "sql/*.sql" }, "multi-line array, comments, both quotes")
-  eq(project.parse_view_globs('[extracts.x]\nviews = ["no"]\n'), nil, "views outside [project]")
-  eq(project.parse_view_globs('[project]\noutput = "target"\n[extracts.a]\npath = "a.csv"\n'), nil, "no views key")
-  eq(project.parse_view_globs('[project]\nold_views = ["x"]\n'), nil, "a key that only ends in views")
-  eq(project.parse_view_globs('[project]\nviews = ["a#b/*.sql"]\n'), { "a#b/*.sql" }, "# inside a string")
+  eq(project.parse_globs('[extracts.x]\nviews = ["no"]\n', "views"), nil, "views outside [project]")
+  eq(project.parse_globs('[project]\noutput = "target"\n[extracts.a]\npath = "a.csv"\n', "views"), nil, "no views key")
+  eq(project.parse_globs('[project]\nold_views = ["x"]\n', "views"), nil, "a key that only ends in views")
+  eq(project.parse_globs('[project]\nviews = ["a#b/*.sql"]\n', "views"), { "a#b/*.sql" }, "# inside a string")
+  local sources = '[project]\nviews = ["v/*.sql"]\nspecs = ["datasets/**/*.toml"]\nbuilders = [\n  "specs/**/*.py",\n]\n'
+  eq(project.parse_globs(sources, "specs"), { "datasets/**/*.toml" }, "specs")
+  eq(project.parse_globs(sources, "builders"), { "specs/**/*.py" }, "builders")
+  eq(project.parse_globs('[project]\nviews = ["v/*.sql"]\n', "builders"), nil, "no builders key")
+
+  -- A project's source globs, read from its viewls.toml with the server's defaults.
+  local root = vim.fn.tempname()
+  vim.fn.mkdir(root, "p")
+  vim.fn.writefile({ "[project]", 'builders = ["specs/**/*.py"]' }, root .. "/viewls.toml")
+  eq(project.source_globs(root), { "views/**/*.sql", "specs/**/*.toml", "specs/**/*.py" }, "defaults for views and specs")
+  local markers = { "viewls.toml" }
+  for file, expected in pairs({ ["views/a.sql"] = root, ["specs/s.toml"] = root, ["specs/b.py"] = root,
+      ["viewls.toml"] = root, ["notes.toml"] = false, ["tools/x.py"] = false, ["specs/s.sql"] = false }) do
+    eq(project.source_root(root .. "/" .. file, markers) or false, expected, "source_root of " .. file)
+  end
+  vim.fn.writefile({ "[project]", "specs = []" }, root .. "/viewls.toml")
+  vim.loop.fs_utime(root .. "/viewls.toml", 1, 1) -- a new mtime, whatever the clock's resolution
+  eq(project.source_globs(root), { "views/**/*.sql" }, "an edited viewls.toml is read again; no builders by default")
+  vim.fn.delete(root, "rf")
 
   local cases = {
     { "views/**/*.sql", "views/a.sql", true },

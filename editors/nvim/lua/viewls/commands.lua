@@ -77,6 +77,32 @@ function M.scratch(name, lines, filetype)
   return bufnr
 end
 
+--- The view defined at the cursor, from the server's document symbols (a view is a
+--- class symbol): a spec file or builder module defines several, each at its row. The
+--- symbol whose range holds the cursor line, else the last one starting above it; nil
+--- when the buffer is no view source (the server then picks a file's only view).
+function M.view_at_cursor()
+  local client, uri, bufnr = target()
+  if not client or not uri then
+    return nil
+  end
+  local response = viewls.request_sync(client, "textDocument/documentSymbol", { textDocument = { uri = uri } }, 2000, bufnr)
+  local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local above
+  for _, symbol in ipairs(response and response.result or {}) do
+    local range = symbol.range or (symbol.location or {}).range
+    if symbol.kind == vim.lsp.protocol.SymbolKind.Class and range and range.start.line <= line then
+      if line <= range["end"].line then
+        return symbol.name
+      end
+      if not above or range.start.line > above.line then
+        above = { name = symbol.name, line = range.start.line }
+      end
+    end
+  end
+  return above and above.name
+end
+
 --- :ViewlsMaterialize: the views named (selectors), every view, or the buffer's view.
 function M.materialize(views, all)
   local options = {}
@@ -87,6 +113,9 @@ function M.materialize(views, all)
   elseif vim.api.nvim_buf_get_option(0, "modified") then
     viewls.notify("save the buffer first: runs use the files on disk", ERROR)
     return
+  else
+    local view = M.view_at_cursor()
+    options.views = view and { view } or nil
   end
   M.run_materialize(options)
 end
@@ -100,9 +129,9 @@ function M.run_materialize(options, client)
   end, client)
 end
 
---- :ViewlsPreview: rows of `view` (nil: the buffer's view) in a scratch buffer.
+--- :ViewlsPreview: rows of `view` (nil: the view at the cursor) in a scratch buffer.
 function M.preview(view, limit)
-  M.run_preview({ view = view, limit = limit })
+  M.run_preview({ view = view or M.view_at_cursor(), limit = limit })
 end
 
 function M.run_preview(options, client)
@@ -142,10 +171,10 @@ local function render_image(dot, name, done)
   })
 end
 
---- :ViewlsGraph: the graph of `view`'s neighbourhood (nil: the buffer's view), or
---- with `whole` of the whole project.
+--- :ViewlsGraph: the graph of `view`'s neighbourhood (nil: the view at the cursor),
+--- or with `whole` of the whole project.
 function M.graph(view, whole)
-  M.run_graph({ view = whole and vim.NIL or view })
+  M.run_graph({ view = whole and vim.NIL or view or M.view_at_cursor() })
 end
 
 function M.run_graph(options, client)

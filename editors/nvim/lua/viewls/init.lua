@@ -1,22 +1,25 @@
--- viewls for Neovim: starts `viewls serve` for SQL buffers of viewls projects (one
--- client per project root) and adds commands for the server's materialize, preview
--- and graph commands. Neovim 0.11+ gets a vim.lsp.config("viewls") and vim.lsp.enable;
--- older ones (down to 0.7) a FileType autocmd that starts clients itself.
+-- viewls for Neovim: starts `viewls serve` for the view sources of viewls projects
+-- (SQL views, dataset spec files, builder modules; one client per project root) and
+-- adds commands for the server's materialize, preview and graph commands. Neovim 0.11+
+-- gets a vim.lsp.config("viewls") and vim.lsp.enable; older ones (down to 0.7) a
+-- FileType autocmd that starts clients itself.
 local project = require("viewls.project")
 
 local M = {}
 
 M.defaults = {
   cmd = { "viewls", "serve" },
-  filetypes = { "sql" },
+  -- SQL views, TOML spec files (and viewls.toml), Python builder modules.
+  filetypes = { "sql", "toml", "python" },
   root_markers = { "viewls.toml" },
   settings = {},
   init_options = nil,
   on_attach = nil,
   capabilities = nil,
   autostart = true,
-  -- Attach only to files matching the project's `[project] views` globs; false: any
-  -- file of a filetype above inside a project root.
+  -- Attach only to the project's view sources (its `[project]` views, specs and
+  -- builders globs) and its viewls.toml; false: any file of a filetype above inside a
+  -- project root.
   only_view_files = true,
   preview = { limit = 20 },
   -- "mermaid" or "dot"; with graphviz's `dot` on PATH the graph is also rendered to
@@ -170,14 +173,21 @@ function M.client_config(root)
     handlers = { ["viewls/status"] = on_status, ["$/progress"] = on_progress },
     on_attach = on_attach,
     commands = require("viewls.commands").lens_commands(),
-    on_exit = root and function()
-      legacy_clients[root] = nil
-    end or nil,
+    on_exit = function(_, _, client_id)
+      if root then
+        legacy_clients[root] = nil
+      end
+      -- Neovim 0.7 keeps a stopped client's diagnostics on buffers it never attached to
+      -- (the server publishes every file's): they would outlive a :ViewlsRestart.
+      vim.schedule(function()
+        vim.diagnostic.reset(vim.lsp.diagnostic.get_namespace(client_id))
+      end)
+    end,
   }
 end
 
 --- The configuration for Neovim 0.11's vim.lsp.config("viewls", ...): the client
---- configuration with a `root_dir` function that accepts view files of projects only.
+--- configuration with a `root_dir` function that accepts view sources of projects only.
 function M.lsp_config()
   local config = M.client_config(nil)
   config.root_dir = function(bufnr, on_dir)
@@ -190,7 +200,7 @@ function M.lsp_config()
   return config
 end
 
---- The project root `bufnr` belongs to as a view file, or nil.
+--- The project root `bufnr` belongs to as a view source (or its viewls.toml), or nil.
 function M.buffer_root(bufnr)
   if vim.api.nvim_buf_get_option(bufnr, "buftype") ~= "" then
     return nil
@@ -200,7 +210,7 @@ function M.buffer_root(bufnr)
     return nil
   end
   if M.config.only_view_files then
-    return project.view_root(name, M.config.root_markers)
+    return project.source_root(name, M.config.root_markers)
   end
   return project.find_root(name, M.config.root_markers)
 end

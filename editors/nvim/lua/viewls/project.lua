@@ -1,10 +1,13 @@
 -- Which files belong to a viewls project: the root (nearest directory with a marker
--- file) and, read cheaply from viewls.toml, the `[project] views` globs.
+-- file) and, read cheaply from viewls.toml, the globs of its view sources: `[project]`
+-- views (SQL files), specs (dataset spec files) and builders (Python modules).
 local M = {}
 
 local uv = vim.uv or vim.loop -- vim.loop is deprecated since 0.10
 
-M.default_globs = { "views/**/*.sql" }
+-- What the server assumes for a key `[project]` does not set; builders are opt-in.
+M.default_globs = { views = { "views/**/*.sql" }, specs = { "specs/**/*.toml" }, builders = {} }
+local KINDS = { "views", "specs", "builders" }
 
 local function exists(path)
   return uv.fs_stat(path) ~= nil
@@ -40,26 +43,33 @@ end
 -- Parsed globs per config path, kept while the file's mtime is unchanged.
 local cache = {}
 
---- The view globs of the project at `root` (its viewls.toml's `[project] views`), or
---- the default. Not a TOML parser: it reads the one array of strings it needs, and the
---- server stays the judge of what the file means.
-function M.view_globs(root)
+--- The source globs of the project at `root` (its viewls.toml's `[project]` views,
+--- specs and builders, each defaulted), as one list. Not a TOML parser: it reads the
+--- arrays of strings it needs, and the server stays the judge of what the file means.
+function M.source_globs(root)
   local config = root .. "/viewls.toml"
   local stat = uv.fs_stat(config)
-  if not stat then
-    return M.default_globs
+  local text = ""
+  if stat then
+    local hit = cache[config]
+    if hit and hit.mtime == stat.mtime.sec and hit.nsec == stat.mtime.nsec then
+      return hit.globs
+    end
+    text = read(config) or ""
   end
-  local hit = cache[config]
-  if hit and hit.mtime == stat.mtime.sec and hit.nsec == stat.mtime.nsec then
-    return hit.globs
+  local globs = {}
+  for _, kind in ipairs(KINDS) do
+    vim.list_extend(globs, M.parse_globs(text, kind) or M.default_globs[kind])
   end
-  local globs = M.parse_view_globs(read(config) or "") or M.default_globs
-  cache[config] = { mtime = stat.mtime.sec, nsec = stat.mtime.nsec, globs = globs }
+  if stat then
+    cache[config] = { mtime = stat.mtime.sec, nsec = stat.mtime.nsec, globs = globs }
+  end
   return globs
 end
 
---- The `views` array of the `[project]` table in TOML `text`, or nil when absent.
-function M.parse_view_globs(text)
+--- The `key` array (views, specs, builders) of the `[project]` table in TOML `text`,
+--- or nil when absent.
+function M.parse_globs(text, key)
   -- Comments go first: a `#` outside quotes starts one (globs hold no quotes).
   local lines = {}
   for line in (text .. "\n"):gmatch("(.-)\r?\n") do
@@ -85,7 +95,7 @@ function M.parse_view_globs(text)
       body[#body + 1] = line
     end
   end
-  local array = table.concat(body, "\n"):match("%f[%w_]views%s*=%s*(%b[])")
+  local array = table.concat(body, "\n"):match("%f[%w_]" .. key .. "%s*=%s*(%b[])")
   if not array then
     return nil
   end
@@ -159,15 +169,19 @@ function M.glob_matches(glob, relative)
   return match_parts(split(glob), 1, path, 1)
 end
 
---- The project root of the file at `path` when the file is one of its views, else nil.
-function M.view_root(path, markers)
+--- The project root of the file at `path` when the file is one of its view sources
+--- or its viewls.toml (whose problems the server reports too), else nil.
+function M.source_root(path, markers)
   local root = M.find_root(path, markers)
   if not root then
     return nil
   end
   local absolute = vim.fn.fnamemodify(path, ":p")
   local relative = absolute:sub(#root + 2)
-  for _, glob in ipairs(M.view_globs(root)) do
+  if relative == "viewls.toml" then
+    return root
+  end
+  for _, glob in ipairs(M.source_globs(root)) do
     if M.glob_matches(glob, relative) then
       return root
     end
