@@ -373,6 +373,21 @@ async function main() {
         (await cursor.allInnerTexts()).find((text) => text.startsWith("Ln 4,")), NORMAL, () => cursor.allInnerTexts());
       log(`graph node opened ${SPEC_FILE} at ${at}`);
     });
+
+    await step("spec-preview", async () => {
+      // With the cursor on the row (the previous step put it there), the view commands act on
+      // the row's view.
+      await runCommand("viewls: Preview View");
+      const frame = await waitFor(`preview rows of ${SPEC_VIEW} in a webview`, async () => {
+        const found = await frameWith("table#preview tbody tr");
+        return found && (await found.locator("table#preview thead").innerText()).includes("country_code") && found;
+      }, SLOW);
+      const rows = await frame.locator("table#preview tbody tr").count();
+      if (!(await page.locator(".tab", { hasText: `viewls preview: ${SPEC_VIEW}` }).count())) {
+        throw new Error(`no tab "viewls preview: ${SPEC_VIEW}"`);
+      }
+      log(`spec preview: ${rows} rows of ${SPEC_VIEW}`);
+    });
   } finally {
     await browser.close();
   }

@@ -5,11 +5,12 @@
 // are intercepted in the client's executeCommand middleware so that clicking a lens opens the
 // graph or preview panel, or runs a materialization with a progress notification.
 import * as vscode from "vscode";
-import { activeViewTarget, GraphPanel, GraphTarget, SHOW_GRAPH } from "./graphPanel";
+import { GraphPanel, GraphTarget, SHOW_GRAPH } from "./graphPanel";
 import { MATERIALIZE, Materializer } from "./materialize";
 import { PREVIEW, PreviewPanel, PreviewTarget } from "./previewPanel";
 import { isViewSource, Project, someViewFile } from "./projects";
 import { Server } from "./server";
+import { activeViewTarget } from "./viewTarget";
 
 let server: Server | undefined;
 
@@ -37,25 +38,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const register = (id: string, run: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
   register("viewls.showLog", () => started.log.show());
   register("viewls.restartServer", () => started.restart());
-  register("viewls.showGraphView", async (resource?: unknown) => {
-    const target = activeViewTarget(resource);
-    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to see its dependency graph.");
-    await graph.show(target);
-  });
+  // Commands on "the current view": the explorer's SQL file, or the view at the cursor.
+  const onView = (what: string, run: (target: { uri: string; view?: string }) => Promise<void>) => async (resource?: unknown) => {
+    const target = await activeViewTarget(started.projects, resource);
+    if (target === null) return;  // a choice was cancelled
+    if (!target) return void vscode.window.showInformationMessage(`viewls: open a view's source file (SQL, spec or builder) to ${what}.`);
+    await run(target);
+  };
+  register("viewls.showGraphView", onView("see its dependency graph", (target) => graph.show(target)));
   register("viewls.showGraphProject", async () => {
     const uri = await projectUri(started);
     if (uri !== null) await graph.show({ uri, view: null });
   });
-  register("viewls.previewView", async (resource?: unknown) => {
-    const target = activeViewTarget(resource);
-    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to preview it.");
-    await preview.show({ uri: target.uri });
-  });
-  register("viewls.materializeView", async (resource?: unknown) => {
-    const target = activeViewTarget(resource);
-    if (!target) return void vscode.window.showInformationMessage("viewls: open a view's SQL file to materialize it.");
-    await materializer.run({ uri: target.uri });
-  });
+  register("viewls.previewView", onView("preview it", (target) => preview.show(target)));
+  register("viewls.materializeView", onView("materialize it",
+    (target) => materializer.run({ uri: target.uri, views: target.view ? [target.view] : undefined })));
   register("viewls.materializeAll", async () => {
     const uri = await projectUri(started);
     if (uri !== null) await materializer.run({ uri, all: true });
@@ -75,6 +72,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (event.affectsConfiguration("viewls.server")) void started.restart();
     }));
   void vscode.commands.executeCommand("setContext", "viewls.active", true);
+  // Whether the active editor shows a view source: the view commands in menus and palette.
+  const sourceContext = () => void vscode.commands.executeCommand("setContext", "viewls.viewSource",
+    vscode.window.activeTextEditor !== undefined && isViewSource(started.projects, vscode.window.activeTextEditor.document));
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(sourceContext), started.onStatus(sourceContext));
   await started.start();
 }
 

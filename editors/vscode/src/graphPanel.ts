@@ -6,12 +6,13 @@ import * as vscode from "vscode";
 import { extractLine, GraphJson, layoutGraph, nodeAtPath, parseGraph, renderSvg } from "./graphModel";
 import { makeNonce } from "./html";
 import { Server } from "./server";
+import { activeViewTarget } from "./viewTarget";
 import { GraphMessage, graphPageHtml, GraphPageState } from "./webviewPages";
 
 export const SHOW_GRAPH = "viewls.showGraph";
 
 export interface GraphTarget {
-  /** A view file: names the project, and the view unless `view` says otherwise. */
+  /** A view source: names the project, and the view unless `view` says otherwise. */
   uri?: string;
   /** The view at the centre; null for the whole project. */
   view?: string | null;
@@ -40,7 +41,7 @@ export class GraphPanel implements vscode.Disposable {
     // Remember a neighbourhood to toggle back to: the webview takes the focus (and with it
     // the active editor) once it is shown.
     if (target.view !== null) this.neighbourhood = target;
-    else this.neighbourhood ??= activeViewTarget();
+    else this.neighbourhood ??= (await activeViewTarget(this.server.projects)) ?? undefined;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel("viewls.graph", "viewls graph", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         { enableScripts: true, localResourceRoots: [] });
@@ -96,9 +97,10 @@ export class GraphPanel implements vscode.Disposable {
       this.render(this.state);
     } else if (message.type === "toggle") {
       if (this.target.view === null) {
-        const back = this.neighbourhood ?? activeViewTarget();
+        const back = this.neighbourhood ?? await activeViewTarget(this.server.projects);
+        if (back === null) return;
         if (!back) {
-          void vscode.window.showInformationMessage("viewls: open a view file to see its neighbourhood.");
+          void vscode.window.showInformationMessage("viewls: open a view's source file to see its neighbourhood.");
           return;
         }
         this.target = back;
@@ -132,17 +134,6 @@ export class GraphPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
-}
-
-/** The file a command acts on: the one it was invoked on (editor title, explorer), else the
- * active editor's, when it is a SQL file. */
-export function activeViewTarget(resource?: unknown): GraphTarget | undefined {
-  if (resource instanceof vscode.Uri) {
-    return resource.scheme === "file" && resource.path.endsWith(".sql") ? { uri: resource.toString() } : undefined;
-  }
-  const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== "sql" || editor.document.uri.scheme !== "file") return undefined;
-  return { uri: editor.document.uri.toString() };
 }
 
 /** Where `view` is defined in `document`: the server's document symbol of that name (a spec
