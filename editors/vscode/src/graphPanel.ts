@@ -136,18 +136,13 @@ export class GraphPanel implements vscode.Disposable {
   }
 }
 
-/** Where `view` is defined in `document`: the server's document symbol of that name (a spec
- * file or builder module defines several views, each at its row); the start otherwise. */
+/** Where `view` is defined in `document`: the server's document symbol of that view (a class
+ * symbol: a spec file or builder module defines several views, each at its row); the start
+ * otherwise (a SQL file is its one view). */
 async function viewPosition(document: vscode.TextDocument, view: string): Promise<vscode.Position> {
   const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(
     "vscode.executeDocumentSymbolProvider", document.uri);
-  const found = symbolNamed(symbols ?? [], view);
+  const found = (symbols ?? []).find((s) => s.name === view && s.kind === vscode.SymbolKind.Class);
   if (!found) return new vscode.Position(0, 0);
   return "selectionRange" in found ? found.selectionRange.start : found.location.range.start;
-}
-
-/** The symbol named `name`, a view's (a class) before a column's of the same name. */
-function symbolNamed<T extends { name: string; kind: vscode.SymbolKind }>(symbols: T[], name: string): T | undefined {
-  const named = symbols.filter((s) => s.name === name);
-  return named.find((s) => s.kind === vscode.SymbolKind.Class) ?? named[0];
 }
