@@ -31,10 +31,39 @@ TEMPLATES = [
     None,  # delete the file
 ]
 
-edits = st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(TEMPLATES),
-                           st.sampled_from(NAMES + ["orders", "users", "missing"]),
-                           st.sampled_from(NAMES + ["orders"]), st.integers(0, 3)),
-                 min_size=1, max_size=14)
+# Spec files: rows defining the same names as SQL files do (clashes), reading them, failing
+# alike in template instances, depending on extract names, shifting each other's offsets.
+SPECS = ["s0.toml", "nested/s1.toml"]
+SPEC_TEMPLATES = [
+    '[[view]]\nname = "v3"\nfrom = "{a}"\nselect = {{ id = "id", amount = "amount + {n}" }}\n',
+    '[[view]]\nname = "v4"\nfrom = "{a}"\nselect = {{ id = "id" }}\nwhere = "id > {n}"\n\n'
+    '[[view]]\nname = "v2"\nfrom = "{b}"\nselect = {{ id = "id", amount = "amount" }}\n',
+    '# {n}\n[[view]]\nname = "v2"\nfrom = "{b}"\nselect = {{ id = "id", amount = "amount" }}\n',
+    '[[template]]\nname = "{{t}}_x"\nfor_each = {{ t = ["v0", "{a}"] }}\nquery = "SELECT id, amount FROM {{t}}"\n',
+    '[[template]]\nname = "{{t}}_y"\nfor_each = {{ t = {{ extracts = "o*" }} }}\nquery = "SELECT id, nope{n} FROM {{t}}"\n',
+    '[[view]]\nname = "v1"\nfrom = "{a}"\nselect = {{ id = "idd" }}\nordering = ["id"]\n',
+    '[[view]]\nname = "v0"\nfrom = "{a}"\nselect = {{ id = "id" }}\n\n[[view]]\nname = "v0"\nfrom = "{b}"\nselect = {{ "*" = "*" }}\n',
+    'not toml = = {n}\n',
+    None,
+]
+# Builder modules (run in the builder worker; each distinct text once per test).
+BUILDERS = ["b0.py"]
+BUILDER_TEMPLATES = [
+    'from viewls.spec import view\n\n@view\ndef v4():\n    return "SELECT id, amount FROM {a}"\n',
+    'from viewls.spec import ViewSpec\n\ndef views():\n    yield ViewSpec("v1", "SELECT id FROM {a} WHERE id > {n}")\n',
+    'def views():\n    raise ValueError("{a}")\n',
+    None,
+]
+
+edits = st.lists(st.one_of(
+    st.tuples(st.sampled_from(FILES), st.sampled_from(TEMPLATES),
+              st.sampled_from(NAMES + ["orders", "users", "missing"]),
+              st.sampled_from(NAMES + ["orders"]), st.integers(0, 3)),
+    st.tuples(st.sampled_from(SPECS), st.sampled_from(SPEC_TEMPLATES),
+              st.sampled_from(NAMES + ["orders", "missing"]), st.sampled_from(NAMES + ["orders"]), st.integers(0, 3)),
+    st.tuples(st.sampled_from(BUILDERS), st.sampled_from(BUILDER_TEMPLATES),
+              st.sampled_from(["v0", "orders"]), st.just("orders"), st.integers(0, 1)),
+), min_size=1, max_size=14)
 
 
 def dump(snapshot: Snapshot) -> dict:

@@ -68,7 +68,12 @@ def test_schemas_are_the_derived_ones(shop):
         assert entry["state"] == "ok" and entry["errors"] == 0
         assert entry["columns"] == [{"name": f.name, "type": format_arrow_type(f.type), "nullable": f.nullable}
                                     for f in view.schema]
-        assert entry["path"] == f"views/{name}.sql"
+        if view.definition.generated:  # where the row that generates it is
+            line = snapshot.sources[view.path].text.count("\n", 0, view.definition.anchor.start) + 1
+            assert (entry["path"], entry["line"]) == ("specs/normalize.toml", line)
+            assert entry["generated_by"].startswith(("spec row [[view]]", "template row [[template]]"))
+        else:
+            assert (entry["path"], entry["generated_by"]) == (f"views/{name}.sql", None)
         assert entry["fingerprint"] == view.fingerprint and entry["canonical_sql"] == view.definition.canonical.sql
         assert entry["sql"] == view.sql == view.definition.canonical.sql and not entry["runs_as_written"]
     orders = document["extracts"]["orders"]

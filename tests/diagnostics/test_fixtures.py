@@ -12,8 +12,9 @@ from viewls.analysis.host import AnalysisHost
 from viewls.text import LineIndex
 
 PROJECT = Path(__file__).parent / "project"
-CASES = sorted([*(PROJECT / "views").glob("*.sql"), *(PROJECT / "specs").glob("*.toml")])
-MARKERS = {".sql": "--", ".toml": "#"}
+CASES = sorted([*(PROJECT / "views").glob("*.sql"), *(PROJECT / "specs").glob("*.toml"),
+                *(PROJECT / "builders").glob("*.py")])
+MARKERS = {".sql": "--", ".toml": "#", ".py": "#"}
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
 from viewls.project.discover import discover_sources, matches_globs
 from viewls.project.extracts import ExtractInfo, resolve_extract
+from viewls.builders.runner import BuilderRunner
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.sources.read import read_source
@@ -39,7 +40,7 @@ from viewls.text import Span
 class AnalysisHost:
     def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
                  sources: Mapping[Path, str], registry: FunctionRegistry | None = None,
-                 staged: bool = False) -> None:
+                 staged: bool = False, runner: BuilderRunner | None = None) -> None:
         self.root = root
         # Staged: the planning stages after the logical plan wait for ``complete()``, so an
         # editor can publish what logical planning found first. Else they run at once.
@@ -66,7 +67,8 @@ class AnalysisHost:
         # path of a large project. None when views came or went.
         self._ordered: tuple[dict[Path, SourceAnalysis], dict[str, ViewAnalysis]] | None = None
         self._fresh: set[Path] = set()
-        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text)
+        # ``runner``: a builder runner to share (its cache survives this host), else one of its own.
+        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text, _runner=runner)
         self._set_extracts(extracts)
         modules = {path: text for path, text in sources.items() if path.suffix == ".py"}
         if modules:  # one worker runs every builder module; reading each then finds it built
@@ -127,6 +129,7 @@ class AnalysisHost:
         changed = self._set_extracts(extracts)
         touched: set[ViewKey] = set()
         if set(self._extracts) != old_names:  # sources generating views per extract re-read
+            changed |= self._unbound_names()
             for path in [p for p, reading in self._readings.items() if reading.reads_extract_names]:
                 touched |= self._read(path, self._texts[path])[0]
         # Every view's unknown tables read differently once the config is (un)readable.
@@ -229,12 +232,20 @@ class AnalysisHost:
             changed_names |= {n for n in old_owner.keys() | self._owner.keys() if old_owner.get(n) != self._owner.get(n)}
             # Every view on a cycle, before or after: its cycle's path may have changed.
             changed_names |= old_cyclic | self._graph.cyclic
+            if old_owner.keys() != self._owner.keys():
+                changed_names |= self._unbound_names()
         dirty = {key for key in touched if key in self._definitions}
         for name in changed_names:
             dirty |= self._referrers.get(name, set()) | self._by_name.get(name, set())
             self._rebind(name)
         self._analyse(dirty & self._definitions.keys())
         self._snapshot = None
+
+    def _unbound_names(self) -> set[str]:
+        """Names read but defined nowhere: their readers' "did you mean" reads the names
+        there are, so it changes whenever a name comes or goes."""
+        return {name for name, readers in self._referrers.items()
+                if readers and name not in self._owner and name not in self._extracts}
 
     def _rebind(self, name: str) -> None:
         """Publish an extract's output, or withdraw a name nothing defines any more; a

@@ -44,9 +44,10 @@ class Finding:
 
 
 def explain_failure(path: Path, text: str, sql: str, ast: exp.Expression | None, message: str,
-                    plan: Plan) -> list[Diagnostic]:
+                    plan: Plan, anchor: Span = Span(0, 0)) -> list[Diagnostic]:
     """Diagnostics for every error DataFusion finds, each at its token; ``ast`` is consumed,
-    its positions index ``text`` (the source file), ``sql`` is the query DataFusion read.
+    its positions index ``text`` (the source file), ``sql`` is the query DataFusion read,
+    ``anchor`` where an error lands that no position places.
     Without a tree (a view only DataFusion reads) the one error is placed by name."""
     if ast is None:
         return [_without_tree(path, text, message)]
@@ -58,7 +59,7 @@ def explain_failure(path: Path, text: str, sql: str, ast: exp.Expression | None,
     for _ in range(MAX_ERRORS):
         if _is_parser_error(message):
             if not neutral:  # else NULL in place of an earlier error made the text unparsable
-                found.append(_parser_error(path, sql, ast, message, plan))
+                found.append(_parser_error(path, sql, ast, message, plan, anchor))
             break
         finding = _classify(message, ast, text)
         if neutral and finding.code not in _NAME_CODES:
@@ -67,11 +68,12 @@ def explain_failure(path: Path, text: str, sql: str, ast: exp.Expression | None,
         if neutral and (node is None or _touches(node, neutral)):
             break  # an artifact of an earlier neutralization, not an error of the user's
         span = _span_of(node, finding.on_name, text) if node is not None else None
-        if span is None:
-            span = _fallback_span(ast)
+        # No position for the node (a builder's query): the whole view, and no replacement.
+        suggestion = finding.suggestion if span is not None else None
+        span = span or _fallback_span(ast, anchor)
         if (span, finding.code) not in seen:
             seen.add((span, finding.code))
-            found.append(error(path, span, finding.code, finding.message, suggestion=finding.suggestion))
+            found.append(error(path, span, finding.code, finding.message, suggestion=suggestion))
         if node is None:
             break
         neutral.append(_neutralize(node))
@@ -163,8 +165,8 @@ def _without_tree(path: Path, text: str, message: str) -> Diagnostic:
     return error(path, span, code, text_message)
 
 
-def _fallback_span(ast: exp.Expression | None) -> Span:
-    return (node_span(ast) if ast is not None else None) or Span(0, 0)
+def _fallback_span(ast: exp.Expression | None, anchor: Span) -> Span:
+    return (node_span(ast) if ast is not None else None) or anchor
 
 
 def _headline(message: str) -> str:
@@ -320,7 +322,8 @@ def _is_parser_error(message: str) -> bool:
     return "ParserError" in message or "TokenizerError" in message
 
 
-def _parser_error(path: Path, text: str, ast: exp.Expression | None, message: str, plan: Plan) -> Diagnostic:
+def _parser_error(path: Path, text: str, ast: exp.Expression | None, message: str, plan: Plan,
+                  anchor: Span = Span(0, 0)) -> Diagnostic:
     """Re-parse the original text so that DataFusion's position refers to the user's file."""
     try:
         plan(text)
@@ -338,5 +341,5 @@ def _parser_error(path: Path, text: str, ast: exp.Expression | None, message: st
         span = Span(start, max(end, start + 1) if start < len(text) else start)
         detail = _PARSER_POSITION.sub("", detail).strip()
     else:
-        span = _fallback_span(ast)
+        span = _fallback_span(ast, anchor)
     return error(path, span, Code.SYNTAX_ERROR, f"DataFusion cannot parse this: {detail}")

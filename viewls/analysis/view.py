@@ -160,7 +160,7 @@ def _refusal(definition: ViewDefinition, env: Environment, message: str, known: 
     found = [d for d in _unknown_functions(definition, env) if (d.span, d.code) not in {(k.span, k.code) for k in known}]
     seen = {(d.span, d.code) for d in (*known, *found)}
     found.extend(d for d in explain_failure(definition.path, definition.text, definition.sql, definition.syntax_tree(),
-                                                      message, plan)
+                                                      message, plan, definition.anchor)
                  if (d.span, d.code) not in seen)
     return found
 
@@ -174,9 +174,9 @@ def _result(definition, dependencies, required_udfs, state, schema, diagnostics,
 
 def _duplicate(definition: ViewDefinition, shadow: Definition) -> Diagnostic:
     kind = "extract" if shadow.path.name == "viewls.toml" else "view"
+    fix = "rename one of them" if definition.generated else "rename this file (a view's name is its file name)"
     return error(definition.path, definition.anchor, Code.DUPLICATE_VIEW,
-                 f"another {kind} is already named '{definition.name}'; rename this file "
-                 "(a view's name is its file name)",
+                 f"another {kind} is already named '{definition.name}'; {fix}",
                  related=(Related(shadow.path, shadow.span, f"'{definition.name}' is defined here"),))
 
 
