@@ -23,6 +23,10 @@ class Span:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid span {self.start}..{self.end}")
 
+    def cover(self, other: Span) -> Span:
+        """The smallest span holding both."""
+        return Span(min(self.start, other.start), max(self.end, other.end))
+
 
 class LineIndex:
     """Maps offsets to (line, column) pairs, both 0-based, columns in characters.

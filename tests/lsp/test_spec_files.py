@@ -3,7 +3,9 @@ hover, go-to-definition, code lenses, symbols and the render command."""
 
 from __future__ import annotations
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from tests.lsp.conftest import diagnostics_for, lenses_of, open_view, replace
 
@@ -84,7 +86,11 @@ async def test_each_row_has_its_lenses_and_symbols(client, project):
                      (position(text, "{table}_keys").line, "1 upstream · 1 downstream")]
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
-    assert {"shipments_norm", "orders_keys", "order_items_keys"} <= {s.name for s in symbols}
+    assert [s.name for s in symbols] == ["shipments_norm", "order_items_keys", "orders_keys"]
+    row = symbols[0]
+    assert row.selection_range.start == position(text, "shipments_norm")
+    assert row.range.start == position(text, '[[view]]\nname = "shipments_norm"') and row.range.end.line > row.range.start.line
+    assert [c.name for c in row.children][:3] == ["shipment_id", "order_id", "carrier"]
 
 
 async def test_render_shows_the_sql_a_template_generates(client, project):
@@ -96,3 +102,34 @@ async def test_render_shows_the_sql_a_template_generates(client, project):
     assert rendered["view"] == "order_items_keys"
     assert "stable_id('order_items', order_id) AS order_key" in rendered["sql"]
     assert rendered["sql"].startswith("-- order_items_keys: template row [[template]] #1 (table = 'order_items')")
+
+
+async def test_completion_inside_an_expression_string_offers_the_rows_columns(client, project):
+    path = project / "specs" / "normalize.toml"
+    text = path.read_text()
+    open_view(client, path, text)
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    text = replace(client, path, 2, 'upper(trim(carrier))', 'upper(trim(carr))', text)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position(text, "carr))", 4)))
+    labels = [item.label for item in result.items]
+    assert labels[0] == "carrier"  # a column of shipments, the row's from
+    edit = result.items[0].text_edit
+    edit_range = edit.replace if hasattr(edit, "replace") else edit.range
+    assert edit_range.start == position(text, "carr))") and edit_range.end == position(text, "carr))", 4)
+    # In `from`: the views and extracts there are.
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position(text, 'from = "shipments"', 12)))
+    assert "shipments" in [item.label for item in result.items]
+
+
+async def test_a_command_on_a_file_defining_several_views_asks_which(client, project):
+    path = project / "specs" / "normalize.toml"
+    open_view(client, path)
+    await diagnostics_for(client, path, lambda d: len(d) == 0)
+    with pytest.raises(JsonRpcInvalidParams, match=r"defines 3 views \(shipments_norm, order_items_keys, orders_keys\)"):
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command="viewls.preview", arguments=[{"uri": path.as_uri()}]))
+    rows = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="viewls.preview", arguments=[{"uri": path.as_uri(), "view": "orders_keys", "limit": 3}]))
+    assert len(rows["rows"]) == 3

@@ -19,19 +19,25 @@ class Symbol:
     name: str
     kind: str  # "view", "extract", "cte" or "column"
     path: Path
-    span: Span
+    span: Span  # the name
     detail: str = ""
+    extent: Span | None = None  # what the symbol covers, when more than its name (a spec row)
+    children: tuple[Symbol, ...] = ()
 
 
 def document_symbols(snapshot: Snapshot, path: Path) -> list[Symbol]:
-    """The views ``path`` defines (when it names them: a spec file), their CTEs and columns."""
+    """The CTEs and columns of a SQL file's view; in a file defining views by name (a spec
+    file, a builder), each view with its CTEs and columns as children."""
     source = snapshot.sources.get(path)
     found = []
     for view in source.views if source is not None else ():
-        if view.definition.generated:
-            found.append(Symbol(view.name, "view", path, view.definition.anchor,
-                                view.definition.metadata.description or ""))
-        found.extend(_view_symbols(view, path))
+        inside = sorted(_view_symbols(view, path), key=lambda s: s.span)
+        definition = view.definition
+        if definition.generated:
+            found.append(Symbol(view.name, "view", path, definition.anchor, definition.metadata.description or "",
+                                definition.extent.cover(definition.anchor), tuple(inside)))
+        else:
+            found.extend(inside)
     return sorted(found, key=lambda s: s.span)
 
 

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from viewls.ide.completion import Completion, complete, documentation
+from viewls.ide.spec_completion import complete_spec
 from viewls.lsp.buffer import buffer_at
 from viewls.lsp.convert import Document, path_of
 from viewls.lsp.markup import markup
@@ -47,7 +48,8 @@ def register(server: ViewlsServer) -> None:
         buffer = await buffer_at(ls, params.text_document.uri, params.position)
         if buffer is None:
             return None
-        found = complete(buffer.snapshot, buffer.path, buffer.offset, buffer.document.text)
+        completer = complete_spec if buffer.path.suffix == ".toml" else complete
+        found = completer(buffer.snapshot, buffer.path, buffer.offset, buffer.document.text)
         context = params.context
         if context is not None and context.trigger_character == " " and found.context != "relation":
             return None

@@ -63,14 +63,14 @@ def register(server: ViewlsServer) -> None:
         options = command_options(MATERIALIZE, arguments, _KEYS[MATERIALIZE])
         if not all(isinstance(v, str) for v in options.get("views", [])):
             raise invalid_params('"views" must be a list of selectors')
-        project, snapshot, default = await _target(ls, options)
+        project, snapshot, defined = await _target(ls, options)
         try:
             if options.get("all"):
                 selected = set(snapshot.views)
             else:
-                selected = select(snapshot, options.get("views") or ([default] if default else []))
+                selected = select(snapshot, options.get("views") or (defined if len(defined) == 1 else []))
             if not selected:
-                raise invalid_params(f'{MATERIALIZE} needs "views", "all" or the "uri" of a file defining one view')
+                raise invalid_params(_needs(MATERIALIZE, '"views", "all"', defined))
             directory = output_directory(snapshot)
         except (SelectionError, OutputError) as failure:
             raise invalid_params(str(failure)) from None
@@ -81,12 +81,11 @@ def register(server: ViewlsServer) -> None:
     @server.command(PREVIEW)
     async def preview_rows(ls: ViewlsServer, *arguments: Any) -> dict:
         options = command_options(PREVIEW, arguments, _KEYS[PREVIEW])
-        project, snapshot, default = await _target(ls, options)
-        name = options.get("view") or default
+        project, snapshot, defined = await _target(ls, options)
+        name = options.get("view") or (defined[0] if len(defined) == 1 else None)
         limit = options.get("limit", 20)
         if name not in snapshot.views:
-            raise invalid_params(f"no view named {name!r}" if name else
-                                 f'{PREVIEW} needs "view" or the "uri" of a view')
+            raise invalid_params(f"no view named {name!r}" if name else _needs(PREVIEW, '"view"', defined))
         if limit < 0:
             raise invalid_params('"limit" must be 0 or more')
         try:
@@ -195,8 +194,14 @@ def _comparable(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, str | None]:
-    """The project to run in (the uri's, or the only one) and the uri's view, if any."""
+def _needs(command: str, keys: str, defined: list[str]) -> str:
+    if len(defined) > 1:
+        return f"the file defines {len(defined)} views ({', '.join(defined)}); pass {keys.split(',')[0]}"
+    return f'{command} needs {keys} or the "uri" of a file defining a view'
+
+
+async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, list[str]]:
+    """The project to run in (the uri's, or the only one) and the views the uri's file defines."""
     if "uri" in options:
         project = await ls.project_of(options["uri"])
         if project is None:
@@ -211,5 +216,4 @@ async def _target(ls: ViewlsServer, options: dict) -> tuple[Project, Snapshot, s
     if snapshot is None:
         raise request_failed(f"the project at {project.root} could not be loaded")
     source = snapshot.sources.get(path_of(options["uri"])) if "uri" in options else None
-    views = source.views if source is not None else ()
-    return project, snapshot, views[0].name if len(views) == 1 else None
+    return project, snapshot, [view.name for view in source.views] if source is not None else []

@@ -19,9 +19,13 @@ def register(server: ViewlsServer) -> None:
         if analysed is None:
             return []
         project, source, document = analysed
-        return [types.DocumentSymbol(name=s.name, kind=_KINDS[s.kind], detail=s.detail or None,
-                                     range=document.range(s.span), selection_range=document.range(s.span))
-                for s in document_symbols(project.snapshot, source.path)]
+
+        def convert(s) -> types.DocumentSymbol:
+            return types.DocumentSymbol(name=s.name, kind=_KINDS[s.kind], detail=s.detail or None,
+                                        range=document.range(s.extent or s.span), selection_range=document.range(s.span),
+                                        children=[convert(child) for child in s.children] or None)
+
+        return [convert(s) for s in document_symbols(project.snapshot, source.path)]
 
     @server.feature(types.WORKSPACE_SYMBOL)
     def on_workspace_symbol(ls: ViewlsServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
