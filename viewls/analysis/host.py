@@ -81,13 +81,14 @@ class AnalysisHost:
     # --- construction from disk ---------------------------------------------------------
 
     @classmethod
-    def load(cls, root: Path, registry: FunctionRegistry | None = None, staged: bool = False) -> AnalysisHost:
+    def load(cls, root: Path, registry: FunctionRegistry | None = None, staged: bool = False,
+             runner: BuilderRunner | None = None) -> AnalysisHost:
         """Read a project from disk: config, extract schemas and every source file."""
         root = root.resolve()
         config_text = read_text(root / CONFIG_FILE)
         config = load_config(root, config_text)
         sources = {path: read_text(path) for path in discover_sources(root, config)}
-        return cls(root, config_text, resolve_extracts(config), sources, registry, staged)
+        return cls(root, config_text, resolve_extracts(config), sources, registry, staged, runner)
 
     # --- inputs -------------------------------------------------------------------------
 
@@ -119,6 +120,18 @@ class AnalysisHost:
             structural = structural or reshaped
         if touched or structural or self._fresh:
             self._rebuild(touched, set(), structural)
+        return self.snapshot()
+
+    def refresh_builders(self) -> Snapshot:
+        """Files that builders read changed on disk (a helper module, a data file): re-read
+        what builders produce; the runner re-runs only builds whose inputs changed."""
+        touched: set[ViewKey] = set()
+        structural = False
+        for path in [p for p, reading in self._readings.items() if p.suffix == ".py" or reading.reads_files]:
+            changed, reshaped = self._read(path, self._texts[path])
+            touched |= changed
+            structural = structural or reshaped
+        self._rebuild(touched, set(), structural)
         return self.snapshot()
 
     def set_config(self, config_text: str, extracts: Iterable[ExtractInfo]) -> Snapshot:

@@ -1,5 +1,6 @@
-"""Files changed on disk behind the editor's back: views created or deleted, viewls.toml
-edited, extract data rewritten. Registered dynamically where the client supports it."""
+"""Files changed on disk behind the editor's back: view sources created or deleted,
+viewls.toml edited, extract data rewritten, modules builders import changed. Registered
+dynamically where the client supports it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from viewls.lsp.convert import path_of
 from viewls.project.config import CONFIG_FILE
 from viewls.project.formats import SUFFIXES
 
-WATCHERS = ["**/*.sql", f"**/{CONFIG_FILE}",
+WATCHERS = ["**/*.sql", "**/*.toml", "**/*.py", f"**/{CONFIG_FILE}",
             *(f"**/*{suffix}" for suffix in sorted({s for suffixes in SUFFIXES.values() for s in suffixes}))]
 
 
@@ -30,7 +31,7 @@ async def register_watchers(ls: ViewlsServer) -> None:
 def register(server: ViewlsServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def changed(ls: ViewlsServer, params: types.DidChangeWatchedFilesParams) -> None:
-        reload_config, reload_data = set(), set()
+        reload_config, reload_data, rebuild = set(), set(), set()
         for event in params.changes:
             path = path_of(event.uri)
             if path is None:
@@ -47,8 +48,14 @@ def register(server: ViewlsServer) -> None:
                 if path not in project.open:  # an open buffer wins over the disk
                     ls.schedule(project, path, project.disk_text(path))
                 continue
-            reload_data |= {p for p in ls.projects.values() if path.is_relative_to(p.root)}
+            inside = {p for p in ls.projects.values() if path.is_relative_to(p.root)}
+            if path.suffix in (".py", ".toml"):  # read by builders, not an extract's data
+                rebuild |= inside
+            else:
+                reload_data |= inside
         for project in reload_config:
             await ls.run_job(project, project.load)
         for project in reload_data - reload_config:
             await ls.run_job(project, project.reload_extracts)
+        for project in rebuild - reload_config:
+            await ls.run_job(project, project.refresh_builders)

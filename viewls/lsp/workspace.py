@@ -12,6 +12,7 @@ from pathlib import Path
 
 from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
+from viewls.builders.runner import BuilderRunner
 from viewls.diagnostics import Diagnostic
 from viewls.lsp.convert import UTF16, Document
 from viewls.project.config import CONFIG_FILE, DEFAULT_SPECS, DEFAULT_VIEWS, load_config
@@ -38,6 +39,8 @@ class Project:
         self.root = root
         self.encoding = encoding  # the client's position encoding, for documents
         self.host: AnalysisHost | None = None
+        # Runs builder modules; kept across reloads so that its cache of their results is.
+        self.runner = BuilderRunner(root)
         # The latest analysed snapshot: what read-only requests (hover, ...) answer from.
         self.snapshot: Snapshot | None = None
         # Open documents: path -> (version, text).
@@ -93,7 +96,7 @@ class Project:
 
     def load(self) -> Snapshot:
         gc.unfreeze()
-        self.host = AnalysisHost.load(self.root, staged=True)
+        self.host = AnalysisHost.load(self.root, staged=True, runner=self.runner)
         snapshot = self.host.snapshot()
         if self.open:
             snapshot = self.host.apply_changes({path: text for path, (_, text) in self.open.items()})
@@ -112,6 +115,10 @@ class Project:
         """The planning stages after the logical plan, for what the last edits touched."""
         assert self.host is not None
         return self.host.complete()
+
+    def refresh_builders(self) -> Snapshot:
+        assert self.host is not None
+        return self.host.refresh_builders()
 
     def reload_extracts(self) -> Snapshot:
         """Data files changed: re-read the extracts' schemas under the same config."""
