@@ -53,7 +53,8 @@ def read_builder_module(path: Path, text: str, build: ModuleBuild) -> SourceRead
         seen.add(built.name)
         drafts.append(built_draft(path, text, built, ViewKey(path, built.name),
                                   f"builder {path.name}:{_line(text, built.span)}"))
-    return SourceReading(tuple(drafts), tuple(diagnostics))
+    # Re-read when a module it imported changes (the runner then builds it again).
+    return SourceReading(tuple(drafts), tuple(diagnostics), reads_files=frozenset(build.inputs))
 
 
 def built_draft(path: Path, text: str, built: BuiltView, key: ViewKey, described: str,
