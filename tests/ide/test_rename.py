@@ -41,13 +41,13 @@ def applied(host, renaming: Renaming) -> dict[Path, str]:
     snapshot = host.snapshot()
     changes: dict[Path, str | None] = {}
     for file in renaming.files:
-        text = snapshot.document_view(file.path).definition.text
+        text = snapshot.sources[file.path].text
         for edit in sorted(file.edits, key=lambda e: e.span.start, reverse=True):
             text = text[:edit.span.start] + edit.text + text[edit.span.end:]
         changes[file.path] = text
     if renaming.move is not None:
         old, new = renaming.move
-        changes[new] = changes.pop(old, snapshot.document_view(old).definition.text)
+        changes[new] = changes.pop(old, snapshot.sources[old].text)
         changes[old] = None
     host.apply_changes(changes)
     return {path: text for path, text in changes.items() if text is not None}
@@ -264,3 +264,27 @@ def test_renaming_a_view_by_name_is_renaming_it_at_its_file(host, root):
     assert "people" in host.snapshot().views
     assert rename_view(snapshot, "nope", "x") == Refusal("there is no view named 'nope'")
     assert isinstance(rename_view(snapshot, "users_clean", "orders_enriched"), Refusal)
+
+
+def test_renaming_a_generated_view_rewrites_its_row_and_the_rows_and_files_reading_it(host, root):
+    spec = root / "specs" / "normalize.toml"
+    text = spec.read_text()
+    renaming = rename(host.snapshot(), spec, text.index("shipments_norm") + 2, "shipments_clean")
+    assert renaming.move is None
+    assert sorted(f.path.name for f in renaming.files) == ["normalize.toml", "shipment_coverage.sql"]
+    after = applied(host, renaming)
+    assert 'name = "shipments_clean"' in after[spec]
+    snapshot = host.snapshot()
+    assert "shipments_norm" not in snapshot.views and snapshot.views["shipments_clean"].definition.generated
+    assert snapshot.diagnostics() == {}
+
+
+def test_a_view_read_through_a_template_parameter_is_not_renamed_in_place(host, root):
+    spec = root / "specs" / "more.toml"
+    host.apply_change(spec, '[[template]]\nname = "{t}_copy"\nfor_each = { t = ["users_clean"] }\n'
+                            'query = "SELECT user_id FROM {t}"\n')
+    refusal = rename_view(host.snapshot(), "users_clean", "users_tidy")
+    assert refusal == Refusal("'users_clean' is read through a template parameter or an escape at "
+                              "specs/more.toml:4: rename it there by hand")
+    generated = rename_view(host.snapshot(), "orders_keys", "order_keys")
+    assert isinstance(generated, Refusal) and "rename it where specs/normalize.toml names it" in generated.message

@@ -64,7 +64,7 @@ async def test_references_of_an_extract_from_its_viewls_toml_entry(client, proje
     open_view(client, project / "views" / "order_timeline.sql")
     found = await references(client, config, text, text.index("[extracts.shipments]") + len("[extracts.s"),
                              declaration=True)
-    assert found == [("viewls.toml", "shipments"), ("delivery_times.sql", "shipments"),
+    assert found == [("normalize.toml", "shipments"), ("viewls.toml", "shipments"), ("delivery_times.sql", "shipments"),
                      ("order_timeline.sql", "shipments"), ("order_timeline.sql", "shipments")]
 
 

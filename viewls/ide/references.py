@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from viewls.ide.bindings import cte_of, is_relation, source_of
+from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.sql.spans import token_span
 from viewls.text import Span
@@ -39,7 +40,7 @@ class Symbol:
 
     kind: Kind
     name: str
-    # The view's file (Span(0, 0)), the extract's entry in viewls.toml, the CTE's name.
+    # The view's file (Span(0, 0)) or generated name, the extract's entry in viewls.toml, the CTE's name.
     declaration: Location
 
 
@@ -63,6 +64,13 @@ class Usages:
     identifiers: tuple[exp.Identifier, ...]
 
 
+def declared_at(view: ViewAnalysis) -> Location:
+    """Where a view is declared: its file (a SQL file's name is the view's), or the name of
+    the row or builder that generates it."""
+    definition = view.definition
+    return Location(view.path, definition.anchor if definition.generated else Span(0, 0))
+
+
 def references(snapshot: Snapshot, path: Path, offset: int, include_declaration: bool) -> list[Location]:
     named = name_at(snapshot, path, offset)
     if named is None or named.symbol is None:
@@ -81,6 +89,10 @@ def name_at(snapshot: Snapshot, path: Path, offset: int) -> Named | None:
     if path == snapshot.config.config_path:
         return _extract_entry_at(snapshot, offset)
     view = snapshot.view_at(path, offset)
+    if view is not None and view.definition.generated:
+        anchor = view.definition.anchor  # a spec row's name: the generated view itself
+        if anchor.start <= offset <= anchor.end and snapshot.views.get(view.name) is view:
+            return Named(anchor, view.name, Symbol(Kind.VIEW, view.name, declared_at(view)), "view")
     tree = view.definition.syntax_tree() if view is not None else None
     if tree is None:
         return None
@@ -167,7 +179,7 @@ def _table(snapshot: Snapshot, path: Path, table: exp.Table, span: Span) -> Name
         return Named(span, name, None, "table")
     view = snapshot.view(name)
     if view is not None:
-        return Named(span, name, Symbol(Kind.VIEW, name, Location(view.path, Span(0, 0))), "view")
+        return Named(span, name, Symbol(Kind.VIEW, name, declared_at(view)), "view")
     extract = snapshot.config.extract(name)
     if extract is not None:
         declaration = Location(snapshot.config.config_path, extract.span)

@@ -23,7 +23,7 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from viewls.ide.bindings import cte_of, source_of, sources
-from viewls.ide.references import Kind, Location, Named, Symbol, name_at, usages
+from viewls.ide.references import Kind, Named, Symbol, declared_at, name_at, usages
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.planner import quote
 from viewls.project.discover import matches_globs
@@ -32,6 +32,7 @@ from viewls.sql.spans import name_span, node_span, token_span
 from viewls.text import LineIndex, Span
 
 _BARE = re.compile(r"[a-z_][a-z0-9_]*")
+_GENERATED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The longest file name in bytes on the usual file systems (ext4, APFS, NTFS): a longer
 # view name cannot become its file's name.
 _NAME_MAX = 255
@@ -94,7 +95,7 @@ def rename_view(snapshot: Snapshot, name: str, new_name: str) -> Renaming | Refu
     view = snapshot.views.get(name)
     if view is None:
         return Refusal(f"there is no view named '{name}'")
-    return _rename(snapshot, Symbol(Kind.VIEW, name, Location(view.path, Span(0, 0))), new_name)
+    return _rename(snapshot, Symbol(Kind.VIEW, name, declared_at(view)), new_name)
 
 
 def _rename(snapshot: Snapshot, symbol: Symbol, new_name: str) -> Renaming | Refusal:
@@ -104,18 +105,50 @@ def _rename(snapshot: Snapshot, symbol: Symbol, new_name: str) -> Renaming | Ref
     if new_name == symbol.name:
         return Renaming(())
     written = sql_name(new_name)
-    files = []
+    edits: dict[Path, list[Edit]] = {}
     for usage in usages(snapshot, symbol):
-        spans = [token_span(identifier) for identifier in usage.identifiers]
-        problem = _changes_meaning(snapshot, usage.path, usage.tree, usage.identifiers, symbol, new_name)
+        spans = sorted(filter(None, (token_span(identifier) for identifier in usage.identifiers)))
+        problem = _changes_meaning(snapshot, usage.path, usage.tree, usage.identifiers, symbol, new_name) \
+            or _not_written_alike(snapshot, usage.path, spans, symbol.name)
         if problem is not None:
             return Refusal(problem)
-        files.append(FileEdit(usage.path, tuple(Edit(span, written) for span in sorted(filter(None, spans)))))
+        here = _in_toml_string(written) if usage.path.suffix == ".toml" else written
+        edits.setdefault(usage.path, []).extend(Edit(span, here) for span in spans)
     move = None
     if symbol.kind is Kind.VIEW:
-        old = symbol.declaration.path
-        move = (old, old.with_name(new_name + old.suffix))
-    return Renaming(tuple(files), move)
+        view = snapshot.views[symbol.name]
+        if view.definition.generated:  # its name is written in its spec row, not a file name
+            anchor = view.definition.anchor
+            if view.path.suffix != ".toml" or view.definition.text[anchor.start:anchor.end] != symbol.name:
+                return Refusal(f"'{symbol.name}' is generated ({view.definition.origin.described}): "
+                               f"rename it where {_relative(snapshot, view.path)} names it")
+            edits.setdefault(view.path, []).append(Edit(anchor, _in_toml_string(new_name)))
+        else:
+            old = symbol.declaration.path
+            move = (old, old.with_name(new_name + old.suffix))
+    files = tuple(FileEdit(path, tuple(sorted(set(found), key=lambda e: e.span))) for path, found in edits.items())
+    return Renaming(files, move)
+
+
+def _not_written_alike(snapshot: Snapshot, path: Path, spans: list[Span], name: str) -> str | None:
+    """Why references in a generated view cannot be edited in place: a builder's code
+    spells them, or a spec writes them through a template parameter or an escape."""
+    if snapshot.sources[path].document_view is not None:
+        return None
+    if path.suffix != ".toml":
+        return f"'{name}' is read by a Python builder ({_relative(snapshot, path)}): rename it there by hand"
+    text = snapshot.sources[path].text
+    for span in spans:
+        if text[span.start:span.end] != name:
+            line = LineIndex(text).position(span.start)[0] + 1
+            return (f"'{name}' is read through a template parameter or an escape at {_relative(snapshot, path)}:"
+                    f"{line}: rename it there by hand")
+    return None
+
+
+def _in_toml_string(written: str) -> str:
+    """A name as a TOML basic string holds it."""
+    return written.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def sql_name(name: str) -> str:
@@ -155,6 +188,10 @@ def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
         return f"a view named '{new}' already exists: {_relative(snapshot, other.path)}"
     if snapshot.config.extract(new) is not None or new in snapshot.extracts:
         return f"an extract named '{new}' already exists in viewls.toml"
+    view = snapshot.views.get(symbol.name)
+    if view is not None and view.definition.generated:  # no file to move: a name in a row
+        return None if _GENERATED_NAME.fullmatch(new) else \
+            f"'{new}' cannot name a generated view: use letters, digits and '_', starting with a letter or '_'"
     old = symbol.declaration.path
     target = old.with_name(new + old.suffix)
     try:  # the name is the user's: the file system may reject it in many ways
