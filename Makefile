@@ -13,12 +13,14 @@ SOURCES := pyproject.toml udf_native/Cargo.toml udf_native/Cargo.lock $(wildcard
 .PHONY: demo test test-vscode test-nvim test-packaging bench install clean
 
 demo: $(STAMP)
-	@echo "== viewls check examples/shop: a clean project (15 views over 5 extracts)"
+	@echo "== viewls check examples/shop: a clean project (19 views over 5 extracts, 3 generated from spec rows)"
 	$(BIN)/viewls check examples/shop
 	@echo; echo "== viewls graph --format mermaid: derived dependencies"
 	$(BIN)/viewls graph --project examples/shop --format mermaid top_customers
 	@echo; echo "== viewls schema top_customers: a schema derived by planning, never declared"
 	$(BIN)/viewls schema top_customers --project examples/shop
+	@echo; echo "== viewls render orders_keys: the SQL a template row of specs/normalize.toml generates"
+	$(BIN)/viewls render orders_keys --project examples/shop
 	@echo; echo "== viewls check examples/broken: one seeded error per view (exit 1 expected)"
 	-$(BIN)/viewls check examples/broken
 	@echo; echo "== viewls materialize --all: every view built into examples/shop/target/*.parquet"

@@ -87,8 +87,10 @@ fn same_query(written: &Statement, canonical: &str) -> bool {
 /// `CAST(x AS t)`; `DATE 'x'` and `CAST('x' AS DATE)` (any type: both plan to a cast of
 /// the string literal); the letter case of an interval's string (arrow parses it to a
 /// value, and its only letters are units, read case-insensitively); `JOIN` and `INNER JOIN` (likewise LEFT/RIGHT [OUTER]); a table
-/// alias with or without `AS`. Nothing else is equated: identifiers keep their case and quotes,
-/// because the planner uses some of them verbatim (struct keys, argument names).
+/// alias with or without `AS`; the letter case of an unquoted function name (the planner
+/// looks functions up lowercased, and names output columns after the function found).
+/// Nothing else is equated: identifiers keep their case and quotes, because the planner
+/// uses some of them verbatim (struct keys, argument names).
 struct Spelling;
 
 impl VisitorMut for Spelling {
@@ -111,6 +113,15 @@ impl VisitorMut for Spelling {
             Expr::Interval(Interval { value, .. }) => {
                 if let Expr::Value(ValueWithSpan { value: Value::SingleQuotedString(text), .. }) = value.as_mut() {
                     text.make_ascii_lowercase();
+                }
+            }
+            Expr::Function(function) => {
+                for part in function.name.0.iter_mut() {
+                    if let ObjectNamePart::Identifier(ident) = part {
+                        if ident.quote_style.is_none() {
+                            ident.value.make_ascii_lowercase();
+                        }
+                    }
                 }
             }
             _ => {}
@@ -231,11 +242,13 @@ mod tests {
         assert!(same("SELECT * FROM (a JOIN b USING (k)) j", "SELECT * FROM (a INNER JOIN b USING (k)) AS j"));
         assert!(same("SELECT date '2024-01-02' + interval '3 days' FROM t",
                      "SELECT CAST('2024-01-02' AS DATE) + INTERVAL '3 DAYS' FROM t"));
+        assert!(same("SELECT UPPER(Trim(a)), Count(*) FROM t", "SELECT upper(trim(a)), count(*) FROM t"));
     }
 
     #[test]
     fn anything_else_is_not_proven() {
         assert!(!same("SELECT a FROM t", "SELECT A FROM t"));
+        assert!(!same("SELECT \"SQRT\"(a) FROM t", "SELECT sqrt(a) FROM t"));
         assert!(!same("SELECT a FROM t", "SELECT \"a\" FROM t"));
         assert!(!same("SELECT {Outer: 1}", "SELECT {outer: 1}"));
         assert!(!same("SELECT a FROM t", "SELECT a FROM t; SELECT 1"));

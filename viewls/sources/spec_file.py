@@ -36,7 +36,7 @@ from viewls.sources.builder_module import built_draft
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.spec import SpecRow
-from viewls.sources.spec_query import RowQuery, Written, build_query, substitute, unknown_parameters
+from viewls.sources.spec_query import RowQuery, Written, build_query, misread, substitute, unknown_parameters
 from viewls.suggest import did_you_mean
 from viewls.text import Span
 
@@ -161,6 +161,17 @@ class _Reader:
                                           f"{', '.join(sorted(known_names)) or 'none'}"))
         if problems:
             return
+        for string, unparsable in misread(query, known_names):
+            span = string.locate(0, len(string.value))
+            if unparsable:  # what runs would be SQL DataFusion refuses as written: never run it
+                self.diagnostics.append(error(self.path, span, Code.SYNTAX_ERROR,
+                                              "DataFusion cannot parse this SQL as written (sqlglot can, so viewls "
+                                              "would run something else); write it as DataFusion reads it"))
+                return
+            self.diagnostics.append(warning(self.path, span, Code.SPEC_ERROR,
+                                            "sqlglot may read this SQL differently from DataFusion, and the view runs "
+                                            "the SQL viewls generates from sqlglot's reading: check it with "
+                                            "`viewls render`, or write it another way"))
         for params in parameters:
             self.instance(kind, index, row, at, query, written_name, params)
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlglot import exp
 
 from viewls.diagnostics import Code, Diagnostic, error
+from viewls.engine.parser import read_query
 from viewls.project.toml_strings import StringValue
+from viewls.sql.dialect import DIALECT
 from viewls.sql.parse import ParsedQuery, parse_expression, parse_query
 from viewls.text import Span
 
@@ -74,6 +76,44 @@ def build_query(row: RowQuery, params: Mapping[str, str]) -> tuple[exp.Expressio
     if having is not None:
         select.set("having", exp.Having(this=having))
     return select, builder.diagnostics
+
+
+def misread(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
+    """The row's SQL strings that DataFusion's parser does not read as the SQL viewls
+    generates from them (sqlglot misreading a construct), each with whether DataFusion
+    cannot parse it as written at all. Checked once per row,
+    parameters standing as placeholders: what runs is generated from sqlglot's reading, so
+    it must be proven to be the statement written."""
+    names = {name: name for name in params}
+    expressions = [w for w in (*(value for name, value in row.select if name.value != "*"), row.where, row.having,
+                               *row.group_by) if w is not None]
+    pairs = [_round_trip(w, names, parse_expression) for w in expressions]
+    found = []
+    readable = [(w, written, generated) for w, written, generated in pairs if generated is not None]
+    if readable and not _same(", ".join(f"({a})" for _, a, _ in readable), ", ".join(f"({b})" for _, _, b in readable)):
+        found = [(w, why) for w, a, b in readable if (why := _difference(f"({a})", f"({b})")) is not None]
+    if row.query is not None:
+        _, written, generated = _round_trip(row.query, names, parse_query)
+        if generated is not None and (why := _difference(written, generated, select=False)) is not None:
+            found.append((row.query, why))
+    return found
+
+
+def _round_trip(written: Written, names: Mapping[str, str], parse) -> tuple[Written, str, str | None]:
+    text, _ = _with_placeholders(written.value, names)
+    parsed = parse(Path("spec.toml"), text)
+    return written, text, DIALECT.generate(parsed.ast, comments=False) if parsed.ast is not None else None
+
+
+def _same(written: str, generated: str) -> bool:
+    return _difference(written, generated) is None
+
+
+def _difference(written: str, generated: str, select: bool = True) -> bool | None:
+    """None: DataFusion reads both as one statement; else whether it cannot parse ``written``."""
+    prefix = "SELECT " if select else ""
+    reading = read_query(prefix + written, prefix + generated)
+    return True if reading is None else None if reading.same_as else False
 
 
 def substitute(value: str, params: Mapping[str, str]) -> str:

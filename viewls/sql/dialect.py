@@ -76,9 +76,13 @@ class DataFusion(Postgres):
         marks = _steer(tokens, named_arguments="=>" in sql)
         expressions = self.parser(**opts).parse(tokens, sql)
         if marks.nodes:
-            for expression in expressions:
-                if expression is not None:
-                    _restore(expression, marks)
+            # A statement may be a lone expression (a spec file's select value): hold each
+            # under a parent while restoring, so that its own replacement is returned too.
+            holders = [exp.Paren(this=expression) if expression is not None else None for expression in expressions]
+            for holder in holders:
+                if holder is not None:
+                    _restore(holder.this, marks)
+            expressions = [holder.this.pop() if holder is not None else None for holder in holders]
         return expressions
 
     def generator(self, **opts):
