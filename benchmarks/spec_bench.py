@@ -259,7 +259,9 @@ WORKERS["lsp"] = worker_lsp
 def run_worker(mode: str, root: Path, *extra: str) -> dict:
     command = [sys.executable, __file__, "--worker", mode, str(root), *extra]
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True)
+    # In the project's directory: `python -m viewls serve` (the LSP worker's server) imports
+    # viewls from its working directory first, which must not be another checkout.
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root)
     if result.returncode:
         raise SystemExit(f"worker {mode} {root} failed:\n{result.stderr}")
     return {**json.loads(result.stdout), "wall": time.perf_counter() - started}
@@ -441,6 +443,10 @@ def main() -> None:
                 print(result["profile"])
             return
         measured = machine()
+        import viewls
+
+        if HERE.parent not in Path(viewls.__file__).resolve().parents:  # e.g. PYTHONPATH=<a clean export>
+            measured += f"; viewls imported from {Path(viewls.__file__).parent.parent}"
         result = bench(spec_root, twin_root, args.repeat, args.edits)
         if machine() != measured:
             measured += f" (at the end of the run: {machine().rsplit('viewls at ', 1)[-1]})"
