@@ -8,6 +8,7 @@ UTF-16 code units for LSP (converted in ``viewls.lsp`` alone).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -85,3 +86,32 @@ def find_word(text: str, name: str, start: int = 0) -> Span | None:
     pattern = re.compile(r'(?<![\w"])("?)' + re.escape(name) + r'\1(?![\w"])', re.IGNORECASE)
     match = pattern.search(text, start)
     return Span(match.start(), match.end()) if match else None
+
+
+def moved(value, delta: int, path: object):
+    """``value`` with every span in the file ``path`` moved by ``delta`` characters: what an
+    unchanged definition becomes when an edit before it shifts its text.
+
+    Walks frozen dataclasses and tuples; a dataclass naming another file (a related
+    location, an upstream cause) is left as it is; a value with ``moved_by`` moves itself.
+    """
+    if not delta:
+        return value
+    if isinstance(value, Span):
+        return Span(value.start + delta, value.end + delta)
+    if isinstance(value, tuple):
+        items = [moved(item, delta, path) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if hasattr(value, "moved_by"):
+        return value.moved_by(delta)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    if getattr(value, "path", path) != path:
+        return value
+    changes = {}
+    for field in dataclasses.fields(value):
+        old = getattr(value, field.name)
+        new = moved(old, delta, path)
+        if new is not old:
+            changes[field.name] = new
+    return dataclasses.replace(value, **changes) if changes else value

@@ -16,6 +16,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -34,7 +35,7 @@ from viewls.builders.runner import BuilderRunner
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.sources.read import read_source
-from viewls.text import Span
+from viewls.text import Span, moved
 
 
 class AnalysisHost:
@@ -171,6 +172,8 @@ class AnalysisHost:
         for draft in reading.drafts:
             old = self._definitions.get(draft.key)
             if old is not None and draft.fingerprint is not None and old.fingerprint == draft.fingerprint:
+                if old.text is not draft.text:
+                    touched |= self._move(old, draft)
                 continue
             if old is not None:
                 self._unindex(old)
@@ -178,6 +181,21 @@ class AnalysisHost:
             touched |= self._by_name[draft.name]  # itself, and the places of a name clash
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
         return touched, reshaped
+
+    def _move(self, old: ViewDefinition, draft: Draft) -> set[ViewKey]:
+        """Keep an unchanged definition where an edit elsewhere in its file moved it: its
+        analysis stands, its positions follow the text. The views to re-analyse: those
+        whose upstream hint points into it, when its error moved."""
+        delta, path = draft.start - old.extent.start, old.path
+        definition = replace(moved(old, delta, path), text=draft.text)
+        self._definitions[draft.key] = definition
+        analysis = self._views.get(draft.key)
+        if analysis is None:
+            return set()
+        analysis = ViewAnalysis(definition, analysis.dependencies, analysis.required_udfs,
+                                moved(analysis.output, delta, path), moved(analysis.diagnostics, delta, path),
+                                analysis.sql)
+        return set(self._record(draft.key, analysis))
 
     def _may_build(self, path: Path) -> bool:
         config = self._config
@@ -189,7 +207,7 @@ class AnalysisHost:
         return text if text is not None or not path.is_file() else read_text(path)
 
     def _define(self, draft: Draft) -> ViewDefinition:
-        definition = define_view(draft)
+        definition = define_view(draft.placed())
         self._definitions[draft.key] = definition
         self._by_name[definition.name].add(draft.key)
         for name in definition.dependencies:

@@ -36,9 +36,9 @@ def define_view(draft: Draft) -> ViewDefinition:
     text, sql = draft.text, draft.sql
     lineage = canonical = None
     as_written = False
-    diagnostics = draft.diagnostics
-    if draft.ast is not None:
-        ast = normalize(draft.ast)
+    ast, diagnostics = draft.origin.read()
+    if ast is not None:
+        ast = normalize(ast)
         lineage = extract_lineage(ast, text)
         canonical = canonicalize(ast)  # last: generation may rewrite the tree it is given
         if sql is None:  # generated: the AST is the definition, its SQL is what is planned
@@ -53,7 +53,7 @@ def define_view(draft: Draft) -> ViewDefinition:
             lineage = datafusion_reading.lineage_of(reading, text)
             diagnostics = (datafusion_reading.notice(draft.path, diagnostics[0]),)
     return ViewDefinition(draft.key, text, sql, draft.anchor, draft.extent, draft.origin, draft.metadata,
-                          lineage, canonical, diagnostics + draft.metadata.diagnostics, as_written,
+                          lineage, canonical, tuple(diagnostics) + draft.metadata.diagnostics, as_written,
                           draft.fingerprint)
 
 

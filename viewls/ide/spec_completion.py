@@ -59,8 +59,9 @@ def _frame(role: str, row: dict, view) -> tuple[str, str] | None:
 def _complete_in(snapshot: Snapshot, path: Path, written: StringValue, offset: int, frame: tuple[str, str],
                  basic: bool) -> Completions:
     before, after = frame
-    cursor = bisect.bisect_right(written.starts, offset) - 1
-    cursor = max(0, min(cursor if written.starts[cursor] == offset else cursor + 1, len(written.value)))
+    at = offset - written.base
+    cursor = bisect.bisect_right(written.starts, at) - 1
+    cursor = max(0, min(cursor if written.starts[cursor] == at else cursor + 1, len(written.value)))
     found = complete(snapshot, path.with_suffix(".sql"), len(before) + cursor, before + written.value + after)
     start = min(max(found.span.start - len(before), 0), len(written.value))
     end = min(max(found.span.end - len(before), start), len(written.value))

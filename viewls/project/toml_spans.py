@@ -18,7 +18,11 @@ from viewls.text import LineIndex, Span
 # A key path as tomllib nests it; array elements are addressed by their index.
 KeyPath = tuple[str | int, ...]
 
-_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BARE = re.compile(r"[A-Za-z0-9_-]*")
+_SPACE = re.compile(r"[ \t]*")
+_BLANK = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+# A basic string from its opening quote: to its closing quote, or to the end of the text.
+_BASIC_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.S)
 _BARE_VALUE_END = frozenset(",]}\n#")
 _ERROR_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
@@ -61,19 +65,11 @@ class _Scanner:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def skip_space(self) -> None:
-        while self.char() in (" ", "\t"):
-            self.pos += 1
+        self.pos = _SPACE.match(self.text, self.pos).end()
 
     def skip_blank(self) -> None:
         """Whitespace, newlines and comments: what may separate statements and array items."""
-        while self.char():
-            if self.char() in " \t\r\n":
-                self.pos += 1
-            elif self.char() == "#":
-                newline = self.text.find("\n", self.pos)
-                self.pos = len(self.text) if newline == -1 else newline
-            else:
-                return
+        self.pos = _BLANK.match(self.text, self.pos).end()
 
     def document(self) -> None:
         table: KeyPath = ()
@@ -116,8 +112,7 @@ class _Scanner:
                 self.pos = self.text.index("'", start + 1) + 1
                 name = self.text[start + 1 : self.pos - 1]
             else:
-                while self.char() in _BARE_KEY:
-                    self.pos += 1
+                self.pos = _BARE.match(self.text, start).end()
                 name = self.text[start : self.pos]
             segments.append((name, Span(start, self.pos)))
             self.skip_space()
@@ -160,10 +155,7 @@ class _Scanner:
         return Span(start, self.pos)
 
     def basic_string_end(self) -> int:
-        pos = self.pos + 1
-        while pos < len(self.text) and self.text[pos] != '"':
-            pos += 2 if self.text[pos] == "\\" else 1
-        return pos + 1
+        return _BASIC_STRING.match(self.text, self.pos).end()
 
     def multiline_string_end(self) -> int:
         """The end of a ``\"\"\"`` or ``'''`` string, which may close with up to 5 quotes."""

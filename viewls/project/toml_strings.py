@@ -23,16 +23,24 @@ class StringValue:
     """A decoded TOML string and, per decoded character, where it was written."""
 
     value: str
-    starts: tuple[int, ...]  # file offset of the source text of each character (+ the end)
-    ends: tuple[int, ...]  # file offset just after that source text
+    starts: tuple[int, ...]  # offset of the source text of each character (+ the end), from ``base``
+    ends: tuple[int, ...]  # offset just after that source text, from ``base``
+    base: int = 0  # the file offset the others count from: moving the string moves only it
+
+    def moved_by(self, delta: int) -> StringValue:
+        return StringValue(self.value, self.starts, self.ends, self.base + delta)
+
+    def start(self, index: int) -> int:
+        """The file offset of decoded character ``index`` (``len(value)``: the string's end)."""
+        return self.base + self.starts[index]
 
     def span(self, start: int, end: int) -> Span:
         """The file span of the decoded range ``[start, end)``."""
         start = min(max(start, 0), len(self.value))
         end = min(max(end, start), len(self.value))
         if end == start:
-            return Span(self.starts[start], self.starts[start])
-        return Span(self.starts[start], self.ends[end - 1])
+            return Span(self.base + self.starts[start], self.base + self.starts[start])
+        return Span(self.base + self.starts[start], self.base + self.ends[end - 1])
 
 
 def decode_string(text: str, literal: Span) -> StringValue | None:
@@ -80,6 +88,8 @@ def decode_string(text: str, literal: Span) -> StringValue | None:
         at += 1
     starts.append(end)
     decoded = StringValue("".join(chars), tuple(starts), tuple(ends))
+    if not multiline and "\\" not in source and "\r" not in source:
+        return decoded  # one line, no escape: every character is itself
     return decoded if decoded.value == _toml_value(source) else None
 
 

@@ -31,16 +31,26 @@ class BuiltQuery:
     sql: str | None
     ast: exp.Expression | None
     offset: int | None
+    anchor: Span  # where what has no position lands
     described: str
     group: object = None
 
     def tree(self) -> exp.Expression | None:
+        return self.read()[0]
+
+    def read(self) -> tuple[exp.Expression | None, tuple[Diagnostic, ...]]:
         if self.ast is not None:
-            return self.ast.copy()
+            ast = self.ast.copy()
+            _position(ast, None)
+            return ast, ()
         parsed = parse_query(self.path, self.sql or "")
         if parsed.ast is not None:
             _position(parsed.ast, self.offset)
-        return parsed.ast
+        offset = self.offset
+        diagnostics = tuple(
+            error(self.path, Span(d.span.start + offset, d.span.end + offset) if offset is not None else self.anchor,
+                  d.code, d.message, suggestion=d.suggestion) for d in parsed.diagnostics)
+        return parsed.ast, diagnostics
 
 
 def read_builder_module(path: Path, text: str, build: ModuleBuild) -> SourceReading:
@@ -63,23 +73,11 @@ def built_draft(path: Path, text: str, built: BuiltView, key: ViewKey, described
     (``anchor``: where its diagnostics land when the query has no positions there)."""
     anchor = anchor or built.span
     offset = built.sql_span.start if built.sql_span is not None and anchor == built.span else None
-    origin = BuiltQuery(path, built.sql, built.ast, offset, described)
-    diagnostics: list[Diagnostic] = []
-    if built.ast is not None:
-        ast = built.ast.copy()
-        _position(ast, None)
-    else:
-        parsed = parse_query(path, built.sql or "")
-        ast = parsed.ast
-        if ast is not None:
-            _position(ast, offset)
-        for found in parsed.diagnostics:
-            span = Span(found.span.start + offset, found.span.end + offset) if offset is not None else anchor
-            diagnostics.append(error(path, span, found.code, found.message, suggestion=found.suggestion))
+    origin = BuiltQuery(path, built.sql, built.ast, offset, anchor, described)
     metadata = metadata_of(path, built.description, [(key_, anchor) for key_ in built.ordering], built.evidence)
     fingerprint = (built.sql, built.ast.sql() if built.ast is not None else None, anchor, offset,
                    built.description, built.ordering, built.evidence)
-    return Draft(key, text, built.sql, ast, metadata, anchor, anchor, origin, tuple(diagnostics), fingerprint)
+    return Draft(key, text, built.sql, metadata, anchor, anchor, origin, fingerprint)
 
 
 def _position(ast: exp.Expression, offset: int | None) -> None:

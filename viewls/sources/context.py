@@ -18,6 +18,9 @@ class ReadContext:
     # A module's text as analysed (the editor's buffer wins over the disk); None: no such file.
     module_text: Callable[[Path], str | None] = lambda path: None
     _runner: BuilderRunner | None = field(default=None, repr=False)
+    # Spec rows read so far, by their text (and what else their reading depends on): an
+    # edit of one row re-reads that row alone.
+    rows: dict = field(default_factory=dict, repr=False)
 
     @property
     def runner(self) -> BuilderRunner:

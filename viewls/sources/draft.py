@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from viewls.diagnostics import Diagnostic
 from viewls.project.metadata import ViewMetadata
-from viewls.text import Span
+from viewls.text import Span, moved
 
 
 class ViewKey(NamedTuple):
@@ -39,6 +39,9 @@ class Origin(Protocol):
     def tree(self) -> exp.Expression | None:
         """A fresh AST, every node positioned in the source file's text."""
 
+    def read(self) -> tuple[exp.Expression | None, tuple[Diagnostic, ...]]:
+        """``tree()`` and the diagnostics of reading the query (None: it cannot be read)."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Draft:
@@ -47,14 +50,29 @@ class Draft:
     # The query as its author wrote it, which DataFusion plans as the arbiter; None for a
     # generated view, whose query exists only as an AST (its canonical SQL is what runs).
     sql: str | None
-    ast: exp.Expression | None  # None: the source holds no readable query for this view
     metadata: ViewMetadata
     anchor: Span  # where the view is named or starts, for diagnostics about it as a whole
     extent: Span  # the source text that defines it (hover, code lens, symbols)
-    origin: Origin
-    diagnostics: tuple[Diagnostic, ...] = ()
-    # Equal fingerprints: the same definition (text and positions), nothing to re-derive.
+    origin: Origin  # reads the query only when the host needs the definition anew
+    # Equal fingerprints: the same definition, wherever in its file it now stands: the host
+    # keeps it (moved), re-deriving nothing. None: always derive anew.
     fingerprint: object = field(default=None)
+    # How far every position above is from where it stands in ``text``: a source that read
+    # the view apart (a spec row alone) places it only when it is derived anew.
+    shift: int = 0
+
+    @property
+    def start(self) -> int:
+        """Where the view's text starts in its file."""
+        return self.extent.start + self.shift
+
+    def placed(self) -> Draft:
+        """The draft with its positions in ``text``."""
+        if not self.shift:
+            return self
+        delta, path = self.shift, self.path
+        return replace(self, anchor=moved(self.anchor, delta, path), extent=moved(self.extent, delta, path),
+                       metadata=moved(self.metadata, delta, path), origin=moved(self.origin, delta, path), shift=0)
 
     @property
     def path(self) -> Path:

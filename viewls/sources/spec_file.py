@@ -38,7 +38,7 @@ from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.spec import SpecRow
 from viewls.sources.spec_query import RowQuery, Written, build_query, misread, substitute, unknown_parameters
 from viewls.suggest import did_you_mean
-from viewls.text import Span
+from viewls.text import Span, moved
 
 _QUERY_KEYS = ("from", "select", "where", "group_by", "having", "distinct")
 _METADATA_KEYS = ("description", "ordering", "evidence")
@@ -72,13 +72,81 @@ class RowOrigin:
     def tree(self) -> exp.Expression | None:
         return build_query(self.query, dict(self.params))[0]
 
+    def moved_by(self, delta: int) -> RowOrigin:
+        return RowOrigin(self.kind, self.index, self.query.moved_by(delta), self.params)
+
+    def read(self) -> tuple[exp.Expression | None, tuple[Diagnostic, ...]]:
+        ast, diagnostics = build_query(self.query, dict(self.params))
+        return ast, tuple(diagnostics)
+
 
 def read_spec_file(path: Path, text: str, context: ReadContext | None = None) -> SourceReading:
+    """The views of a spec file. Its rows are read one by one and remembered by their text,
+    so an edit re-reads only the row it changed (the others are moved to where they now
+    stand); a file that does not split into rows is read whole."""
+    context = context or ReadContext(path.parent)
+    rows = _rows(text)
+    if rows is None:
+        return _read_whole(path, text, context)
+    drafts, diagnostics, modules, reads_names = [], [], set(), False
+    numbers = dict.fromkeys(_TABLES, 0)
+    for start, end, kind in rows:
+        part = _read_row(path, text[start:end], kind, numbers[kind], context)
+        if part is None:
+            return _read_whole(path, text, context)
+        numbers[kind] += 1
+        drafts.extend(replace(draft, text=text, shift=start) for draft in part.drafts)
+        diagnostics.extend(moved(part.diagnostics, start, path))
+        modules |= part.reads_files
+        reads_names = reads_names or part.reads_extract_names
+    return SourceReading(tuple(_ranked(drafts)), tuple(diagnostics), reads_names, frozenset(modules))
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(view|template)[ \t]*\]\][ \t]*(?:#[^\n]*)?$", re.M)
+_PRELUDE = re.compile(r"(?:\s|#[^\n]*)*")
+
+
+def _rows(text: str) -> list[tuple[int, int, str]] | None:
+    """Where each row's text starts and ends, and its kind; None unless the file is rows
+    only (comments before the first)."""
+    headers = list(_HEADER.finditer(text))
+    if not headers or _PRELUDE.fullmatch(text, 0, headers[0].start()) is None:
+        return None
+    ends = [match.start() for match in headers[1:]] + [len(text)]
+    return [(match.start(), end, match[1]) for match, end in zip(headers, ends)]
+
+
+def _read_row(path: Path, text: str, kind: str, number: int, context: ReadContext) -> SourceReading | None:
+    """One row read alone, positions from its start; None when the text is not one row (a
+    header inside a multi-line string split the file where no row ends)."""
+    memo = context.rows
+    key = (path, text, kind, number, tuple(context.extract_names) if "extracts" in text else ())
+    if key in memo:
+        return memo[key]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    rows = document.get(kind)
+    if set(document) != {kind} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
+        return None
+    reader = _Reader(path, text, locate_keys(text), context)
+    reader.row(kind, 0, rows[0], number)
+    reading = SourceReading(tuple(reader.drafts), tuple(reader.diagnostics), reader.reads_extract_names,
+                            frozenset(reader.modules))
+    if not reader.modules:  # a builder row depends on its module: read it again each time
+        if len(memo) > 20_000:
+            memo.clear()
+        memo[key] = reading
+    return reading
+
+
+def _read_whole(path: Path, text: str, context: ReadContext) -> SourceReading:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
         return SourceReading((), (toml_syntax_error(path, text, str(failure), Code.SPEC_ERROR),))
-    reader = _Reader(path, text, locate_keys(text), context or ReadContext(path.parent))
+    reader = _Reader(path, text, locate_keys(text), context)
     for key in document:
         if key not in _TABLES:
             suffix, suggestion = did_you_mean(key, _TABLES)
@@ -131,8 +199,11 @@ class _Reader:
 
     # --- rows -----------------------------------------------------------------------
 
-    def row(self, kind: str, index: int, row: dict) -> None:
+    def row(self, kind: str, index: int, row: dict, number: int | None = None) -> None:
+        """Read the row at ``(kind, index)`` of the text; ``number``: its rank among the
+        file's rows of its kind, when the text is that row alone."""
         at = (kind, index)
+        number = index if number is None else number
         known = _TABLES[kind]
         for key in row:
             if key not in known:
@@ -142,7 +213,7 @@ class _Reader:
         if name is None:
             return
         if kind == "view" and "builder" in row:
-            self.builder_row(index, row, at, name)
+            self.builder_row(number, row, at, name)
             return
         query = self.query(kind, row, at)
         if query is None:
@@ -173,7 +244,7 @@ class _Reader:
                                             "the SQL viewls generates from sqlglot's reading: check it with "
                                             "`viewls render`, or write it another way"))
         for params in parameters:
-            self.instance(kind, index, row, at, query, written_name, params)
+            self.instance(kind, number, row, at, query, written_name, params)
 
     def instance(self, kind: str, index: int, row: dict, at: KeyPath, query: RowQuery, name: Written,
                  params: dict[str, str]) -> None:
@@ -185,12 +256,12 @@ class _Reader:
                                           "starting with a letter or '_'"))
             return
         origin = RowOrigin(kind, index, query, tuple(params.items()))
-        ast, diagnostics = build_query(query, params)
         metadata = self.metadata(row, at, params)
         extent = self._extents.get(at, anchor)
-        fingerprint = (self.text[extent.start:extent.end], extent.start, origin.params)
-        self.drafts.append(Draft(ViewKey(self.path, view_name), self.text, None, ast, metadata, anchor, extent,
-                                 origin, tuple(diagnostics), fingerprint))
+        # Where the row stands is no part of it: a row that only moved is kept, moved.
+        fingerprint = (self.text[extent.start:extent.end], origin.params)
+        self.drafts.append(Draft(ViewKey(self.path, view_name), self.text, None, metadata, anchor, extent,
+                                 origin, fingerprint))
 
     def builder_row(self, index: int, row: dict, at: KeyPath, name: str) -> None:
         """A row whose query a Python function builds, called with the row (a SpecRow)."""
@@ -231,8 +302,7 @@ class _Reader:
         metadata = self.metadata(row, at, {})
         if metadata.description or metadata.ordering or metadata.evidence:  # the row's metadata wins
             draft = replace(draft, metadata=metadata)
-        self.drafts.append(replace(draft, extent=extent, fingerprint=(draft.fingerprint, extent.start,
-                                                                      self.text[extent.start:extent.end])))
+        self.drafts.append(replace(draft, extent=extent, fingerprint=None))  # the builder decides: always anew
 
     def query(self, kind: str, row: dict, at: KeyPath) -> RowQuery | None:
         if kind == "template" and "query" in row:
@@ -356,8 +426,7 @@ def _ranked(drafts: list[Draft]) -> list[Draft]:
         rank = seen.get(draft.name, 0)
         seen[draft.name] = rank + 1
         if rank:
-            draft = Draft(ViewKey(draft.path, draft.name, rank), draft.text, draft.sql, draft.ast, draft.metadata,
-                          draft.anchor, draft.extent, draft.origin, draft.diagnostics, draft.fingerprint)
+            draft = replace(draft, key=ViewKey(draft.path, draft.name, rank))
         ranked.append(draft)
     return ranked
 

@@ -9,6 +9,7 @@ name something (an identifier) or be part of a string literal.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from viewls.diagnostics import Code, Diagnostic, error
 from viewls.engine.parser import read_query
 from viewls.project.toml_strings import StringValue
 from viewls.sql.dialect import DIALECT
-from viewls.sql.parse import ParsedQuery, parse_expression, parse_query
+from viewls.sql.parse import parse_expression, parse_query
 from viewls.text import Span
 
 PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -39,6 +40,10 @@ class Written:
     def locate(self, start: int, end: int) -> Span:
         return self.positions.span(start, end) if self.positions is not None else self.span
 
+    def moved_by(self, delta: int) -> Written:
+        positions = self.positions.moved_by(delta) if self.positions is not None else None
+        return Written(self.value, Span(self.span.start + delta, self.span.end + delta), positions)
+
 
 @dataclass(frozen=True, slots=True)
 class RowQuery:
@@ -52,6 +57,13 @@ class RowQuery:
     having: Written | None = None
     distinct: bool = False
     query: Written | None = None  # a template's whole query, instead of the parts above
+
+    def moved_by(self, delta: int) -> RowQuery:
+        def move(written: Written | None) -> Written | None:
+            return written.moved_by(delta) if written is not None else None
+        return RowQuery(self.path, move(self.source), tuple((move(n), move(v)) for n, v in self.select),
+                        move(self.where), tuple(map(move, self.group_by)), move(self.having), self.distinct,
+                        move(self.query))
 
 
 def build_query(row: RowQuery, params: Mapping[str, str]) -> tuple[exp.Expression | None, list[Diagnostic]]:
@@ -81,7 +93,29 @@ def build_query(row: RowQuery, params: Mapping[str, str]) -> tuple[exp.Expressio
 def misread(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
     """The row's SQL strings that DataFusion's parser does not read as the SQL viewls
     generates from them (sqlglot misreading a construct), each with whether DataFusion
-    cannot parse it as written at all. Checked once per row,
+    cannot parse it as written at all."""
+    strings = [w for w in (*(value for name, value in row.select if name.value != "*"), row.where, row.having,
+                           *row.group_by, row.query) if w is not None]
+    found = _misread(tuple(w.value for w in strings), row.query.value if row.query is not None else None,
+                     tuple(sorted(params)))
+    return [(strings[index], unparsable) for index, unparsable in found]
+
+
+@functools.lru_cache(maxsize=4096)
+def _misread(values: tuple[str, ...], query: str | None, params: tuple[str, ...]) -> tuple[tuple[int, bool], ...]:
+    """``misread`` of the strings alone (their positions do not matter): a row that did not
+    change is not proven again on every edit of its file."""
+    row = RowQuery(Path("spec.toml"), None, tuple((Written("", Span(0, 0)), Written(v, Span(0, 0)))
+                                                 for v in (values[:-1] if query is not None else values)),
+                   query=Written(query, Span(0, 0)) if query is not None else None)
+    index = {id(w): i for i, (_, w) in enumerate(row.select)}
+    if row.query is not None:
+        index[id(row.query)] = len(values) - 1
+    return tuple((index[id(w)], unparsable) for w, unparsable in _prove(row, params))
+
+
+def _prove(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
+    """Checked once per row,
     parameters standing as placeholders: what runs is generated from sqlglot's reading, so
     it must be proven to be the statement written."""
     names = {name: name for name in params}
@@ -100,9 +134,19 @@ def misread(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
 
 
 def _round_trip(written: Written, names: Mapping[str, str], parse) -> tuple[Written, str, str | None]:
-    text, _ = _with_placeholders(written.value, names)
-    parsed = parse(Path("spec.toml"), text)
-    return written, text, DIALECT.generate(parsed.ast, comments=False) if parsed.ast is not None else None
+    text, _, ast, _ = _parsed(written.value, tuple(sorted(names)), parse is parse_query)
+    return written, text, DIALECT.generate(ast, comments=False) if ast is not None else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _parsed(value: str, names: tuple[str, ...], query: bool):
+    """A string parsed once, parameters as placeholders: (the text parsed, placeholder ->
+    parameter, its AST in the string's own positions, the diagnostics); a template's
+    instances copy the tree instead of parsing the string again. The AST is shared:
+    copy it before changing it."""
+    text, holes = _with_placeholders(value, names)
+    parsed = (parse_query if query else parse_expression)(Path("spec.toml"), text)
+    return text, holes, parsed.ast, parsed.diagnostics
 
 
 def _same(written: str, generated: str) -> bool:
@@ -135,17 +179,17 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
 
     def parse(self, written: Written, parse=parse_expression) -> exp.Expression | None:
-        text, holes = _with_placeholders(written.value, self.params)
-        parsed: ParsedQuery = parse(self.path, text)
-        for diagnostic in parsed.diagnostics:
+        _, holes, shared, diagnostics = _parsed(written.value, tuple(sorted(self.params)), parse is parse_query)
+        for diagnostic in diagnostics:
             located = written.locate(diagnostic.span.start, diagnostic.span.end)
             self.diagnostics.append(error(self.path, located, diagnostic.code, diagnostic.message,
                                           suggestion=diagnostic.suggestion))
-        if parsed.ast is None:
+        if shared is None:
             return None
-        _move(parsed.ast, written)
-        self._fill(parsed.ast, holes, written)
-        return parsed.ast
+        ast = shared.copy()
+        _move(ast, written)
+        self._fill(ast, {placeholder: (name, self.params[name]) for placeholder, name in holes.items()}, written)
+        return ast
 
     def item(self, name: Written, value: Written) -> exp.Expression | None:
         node = self.parse(value)
@@ -199,10 +243,11 @@ class _Builder:
                                     f"'{{{name}}}' may only stand where a name or a string literal stands")
 
 
-def _with_placeholders(value: str, params: Mapping[str, str]) -> tuple[str, dict[str, tuple[str, str]]]:
+def _with_placeholders(value: str, params: Iterable[str]) -> tuple[str, dict[str, str]]:
     """``value`` with each ``{param}`` replaced by an identifier of the same length that
-    occurs nowhere else; placeholder -> (parameter, its value)."""
-    holes: dict[str, tuple[str, str]] = {}
+    occurs nowhere else; placeholder -> parameter."""
+    params = set(params)
+    holes: dict[str, str] = {}
     chosen: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:
@@ -211,7 +256,7 @@ def _with_placeholders(value: str, params: Mapping[str, str]) -> tuple[str, dict
             return match[0]
         if name not in chosen:
             chosen[name] = _placeholder(len(match[0]), len(chosen), value)
-            holes[chosen[name]] = (name, params[name])
+            holes[chosen[name]] = name
         return chosen[name]
 
     return PARAMETER.sub(replace, value), holes

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from viewls.diagnostics import Diagnostic
 from viewls.project.metadata import parse_metadata, query_start
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.sql.parse import parse_query
@@ -23,10 +24,13 @@ class FileQuery:
     def tree(self) -> exp.Expression | None:
         return parse_query(self.path, self.text).ast
 
+    def read(self) -> tuple[exp.Expression | None, tuple[Diagnostic, ...]]:
+        query = parse_query(self.path, self.text)
+        return query.ast, query.diagnostics
+
 
 def read_sql_file(path: Path, text: str) -> SourceReading:
-    metadata = parse_metadata(path, text)
-    query = parse_query(path, text)
-    draft = Draft(ViewKey(path, path.stem), text, text, query.ast, metadata, query_start(text),
-                  Span(0, len(text)), FileQuery(path, text), query.diagnostics, fingerprint=text)
+    origin = FileQuery(path, text)
+    draft = Draft(ViewKey(path, path.stem), text, text, parse_metadata(path, text), query_start(text),
+                  Span(0, len(text)), origin)
     return SourceReading((draft,))
