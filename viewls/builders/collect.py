@@ -232,6 +232,11 @@ def _query(result: object) -> Record | str:
     """The query to send ({"sql": ...} or {"ast": dump}), or what is wrong with the result."""
     if isinstance(result, str):
         return {"sql": result} if result.strip() else "the builder returned an empty query"
+    ibis_types = sys.modules.get("ibis.expr.types")  # user code imported ibis, if it built an Ibis expression
+    if ibis_types is not None and isinstance(result, ibis_types.Expr):
+        result = _ibis_to_sqlglot(result)
+        if isinstance(result, str):
+            return result
     expressions = sys.modules.get("sqlglot.expressions")  # user code imported it, if it made an Expression
     if expressions is not None and isinstance(result, expressions.Expression):
         ast = result.dump()
@@ -242,6 +247,19 @@ def _query(result: object) -> Record | str:
     if isinstance(result, types.GeneratorType):
         return "a @view function returns one query, not a generator; to build several, yield ViewSpecs from views()"
     return f"the builder returned {_kind(result)}; return SQL text, a sqlglot Expression or a ViewSpec"
+
+
+def _ibis_to_sqlglot(expression: object) -> object:
+    """An Ibis table expression compiled to a sqlglot AST. Ibis's Postgres compiler: its
+    DataFusion compiler subclasses sqlglot's generator, which the compiled sqlglot viewls
+    runs cannot be subclassed by; the Postgres SQL it builds is standard SQL DataFusion
+    plans, and the AST goes through the fidelity proof like any other."""
+    try:
+        from ibis.backends.sql.compilers import PostgresCompiler
+
+        return PostgresCompiler().to_sqlglot(expression)
+    except Exception as error:  # noqa: BLE001 - anything Ibis raises is the builder's problem
+        return f"Ibis could not compile the expression: {type(error).__name__}: {error}"
 
 
 def sqlglot_class(name: str | None) -> bool:
