@@ -184,18 +184,20 @@ class AnalysisHost:
 
     def _move(self, old: ViewDefinition, draft: Draft) -> set[ViewKey]:
         """Keep an unchanged definition where an edit elsewhere in its file moved it: its
-        analysis stands, its positions follow the text. The views to re-analyse: those
-        whose upstream hint points into it, when its error moved."""
+        analysis stands, its positions follow the text. The views to re-analyse: the other
+        definitions of its name (a clash points at it) and those whose upstream hint points
+        into it, when it moved."""
         delta, path = draft.start - old.extent.start, old.path
         definition = replace(moved(old, delta, path), text=draft.text)
         self._definitions[draft.key] = definition
+        clashing = self._by_name[draft.name] - {draft.key} if delta else set()
         analysis = self._views.get(draft.key)
         if analysis is None:
-            return set()
+            return clashing
         analysis = ViewAnalysis(definition, analysis.dependencies, analysis.required_udfs,
                                 moved(analysis.output, delta, path), moved(analysis.diagnostics, delta, path),
                                 analysis.sql)
-        return set(self._record(draft.key, analysis))
+        return clashing | set(self._record(draft.key, analysis))
 
     def _may_build(self, path: Path) -> bool:
         config = self._config
