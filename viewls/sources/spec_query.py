@@ -134,19 +134,32 @@ def _prove(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
 
 
 def _round_trip(written: Written, names: Mapping[str, str], parse) -> tuple[Written, str, str | None]:
-    text, _, ast, _ = _parsed(written.value, tuple(sorted(names)), parse is parse_query)
-    return written, text, DIALECT.generate(ast, comments=False) if ast is not None else None
+    text, _, _, _, generated = _parsed(written.value, tuple(sorted(names)), parse is parse_query)
+    return written, text, generated
 
 
 @functools.lru_cache(maxsize=65536)
 def _parsed(value: str, names: tuple[str, ...], query: bool):
     """A string parsed once, parameters as placeholders: (the text parsed, placeholder ->
-    parameter, its AST in the string's own positions, the diagnostics); a template's
-    instances copy the tree instead of parsing the string again. The AST is shared:
-    copy it before changing it."""
+    parameter, its AST in the string's own positions, the diagnostics, the SQL sqlglot
+    generates from it); a template's instances copy the tree instead of parsing the
+    string again. The AST is shared: copy it before changing it."""
     text, holes = _with_placeholders(value, names)
     parsed = (parse_query if query else parse_expression)(Path("spec.toml"), text)
-    return text, holes, parsed.ast, parsed.diagnostics
+    generated = DIALECT.generate(parsed.ast, comments=False) if parsed.ast is not None else None
+    return text, holes, parsed.ast, parsed.diagnostics, generated
+
+
+@functools.lru_cache(maxsize=65536)
+def _placed(written: Written, names: tuple[str, ...], query: bool) -> exp.Expression | None:
+    """``_parsed``'s tree with the file positions of ``written``: the same for every instance
+    of a row, which copies it. Shared: copy it before changing it."""
+    shared = _parsed(written.value, names, query)[2]
+    if shared is None:
+        return None
+    ast = shared.copy()
+    _move(ast, written)
+    return ast
 
 
 def _same(written: str, generated: str) -> bool:
@@ -179,15 +192,16 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
 
     def parse(self, written: Written, parse=parse_expression) -> exp.Expression | None:
-        _, holes, shared, diagnostics = _parsed(written.value, tuple(sorted(self.params)), parse is parse_query)
+        names, query = tuple(sorted(self.params)), parse is parse_query
+        _, holes, _, diagnostics, _ = _parsed(written.value, names, query)
         for diagnostic in diagnostics:
             located = written.locate(diagnostic.span.start, diagnostic.span.end)
             self.diagnostics.append(error(self.path, located, diagnostic.code, diagnostic.message,
                                           suggestion=diagnostic.suggestion))
+        shared = _placed(written, names, query)
         if shared is None:
             return None
         ast = shared.copy()
-        _move(ast, written)
         self._fill(ast, {placeholder: (name, self.params[name]) for placeholder, name in holes.items()}, written)
         return ast
 
