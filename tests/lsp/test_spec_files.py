@@ -101,7 +101,7 @@ async def test_render_shows_the_sql_a_template_generates(client, project):
         command="viewls.render", arguments=[{"uri": path.as_uri(), "view": "order_items_keys"}]))
     assert rendered["view"] == "order_items_keys"
     assert "stable_id('order_items', order_id) AS order_key" in rendered["sql"]
-    assert rendered["sql"].startswith("-- order_items_keys: template row [[template]] #1 (table = 'order_items')")
+    assert rendered["sql"].startswith("-- order_items_keys: template row [[template]] '{table}_keys' (table = 'order_items')")
 
 
 async def test_completion_inside_an_expression_string_offers_the_rows_columns(client, project):
