@@ -62,7 +62,7 @@ def read_builder_module(path: Path, text: str, build: ModuleBuild) -> SourceRead
             continue  # the worker reports duplicate names as problems
         seen.add(built.name)
         drafts.append(built_draft(path, text, built, ViewKey(path, built.name),
-                                  f"builder {path.name}:{_line(text, built.span)}"))
+                                  f"builder {path.name}:{line_number(text, built.span)}"))
     # Re-read when a module it imported changes (the runner then builds it again).
     return SourceReading(tuple(drafts), tuple(diagnostics), reads_files=frozenset(build.inputs))
 
@@ -99,5 +99,6 @@ def _problem(path: Path, span: Span, kind: str, message: str) -> Diagnostic:
     return error(path, span, Code.BUILDER_ERROR, f"{what.get(kind, 'the builder failed')}: {message}")
 
 
-def _line(text: str, span: Span) -> int:
+def line_number(text: str, span: Span) -> int:
+    """The 1-based line ``span`` starts on."""
     return text.count("\n", 0, span.start) + 1

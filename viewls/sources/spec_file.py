@@ -32,7 +32,7 @@ from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.metadata import metadata_of
 from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys, toml_syntax_error
 from viewls.project.toml_strings import decode_string
-from viewls.sources.builder_module import built_draft
+from viewls.sources.builder_module import built_draft, line_number
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.spec import SpecRow
@@ -220,7 +220,7 @@ class _Reader:
         known_names = set(row["for_each"]) if kind == "template" else set()
         written_name = self.written((*at, "name"), name)
         problems = unknown_parameters(written_name, known_names)
-        for string in self.strings_of(query):
+        for string in query.strings():
             problems.extend(unknown_parameters(string, known_names))
         for unknown, span in problems:
             self.diagnostics.append(error(self.path, span, Code.SPEC_ERROR,
@@ -286,7 +286,7 @@ class _Reader:
             self.report(error, place, f"no such file: {module_name}", value=True)
             return
         build = self.context.runner.call_row(module, code, function, SpecRow(name, source))
-        problems = [f"{p.message} ({module_name}:{code.count(chr(10), 0, p.span.start) + 1})" for p in build.problems]
+        problems = [f"{p.message} ({module_name}:{line_number(code, p.span)})" for p in build.problems]
         if problems or len(build.views) != 1:
             for message in problems or [f"{builder} built no view"]:
                 self.diagnostics.append(error(self.path, span, Code.BUILDER_ERROR, f"the builder failed: {message}"))
@@ -344,13 +344,6 @@ class _Reader:
             group_by=tuple(self.written((*at, "group_by", i), g) for i, g in enumerate(groups)),
             having=self.written((*at, "having"), having) if having is not None else None,
             distinct=distinct)
-
-    @staticmethod
-    def strings_of(query: RowQuery) -> list[Written]:
-        found = [query.query, query.source, query.where, query.having, *query.group_by]
-        for name, value in query.select:
-            found.extend((name, value))
-        return [w for w in found if w is not None]
 
     def parameters(self, row: dict, at: KeyPath) -> list[dict[str, str]] | None:
         """Every combination of the parameters' values, in the order written."""

@@ -58,6 +58,17 @@ class RowQuery:
     distinct: bool = False
     query: Written | None = None  # a template's whole query, instead of the parts above
 
+    def expressions(self) -> list[Written]:
+        """The strings that are SQL expressions (select values but `*`, conditions, groups)."""
+        found = [value for name, value in self.select if name.value != "*"]
+        found += [w for w in (self.where, self.having) if w is not None]
+        return found + list(self.group_by)
+
+    def strings(self) -> list[Written]:
+        """Every string of the row, names included."""
+        found = [w for w in (self.query, self.source, self.where, self.having) if w is not None]
+        return found + list(self.group_by) + [w for pair in self.select for w in pair]
+
     def moved_by(self, delta: int) -> RowQuery:
         def move(written: Written | None) -> Written | None:
             return written.moved_by(delta) if written is not None else None
@@ -93,49 +104,44 @@ def build_query(row: RowQuery, params: Mapping[str, str]) -> tuple[exp.Expressio
 def misread(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
     """The row's SQL strings that DataFusion's parser does not read as the SQL viewls
     generates from them (sqlglot misreading a construct), each with whether DataFusion
-    cannot parse it as written at all."""
-    strings = [w for w in (*(value for name, value in row.select if name.value != "*"), row.where, row.having,
-                           *row.group_by, row.query) if w is not None]
-    found = _misread(tuple(w.value for w in strings), row.query.value if row.query is not None else None,
+    cannot parse it as written at all: what runs is generated from sqlglot's reading, so it
+    must be proven to be the statement written. Parameters stand as placeholders."""
+    expressions = row.expressions()
+    found = _misread(tuple(w.value for w in expressions), row.query.value if row.query is not None else None,
                      tuple(sorted(params)))
-    return [(strings[index], unparsable) for index, unparsable in found]
+    return [(row.query if index is None else expressions[index], unparsable) for index, unparsable in found]
 
 
 @functools.lru_cache(maxsize=4096)
-def _misread(values: tuple[str, ...], query: str | None, params: tuple[str, ...]) -> tuple[tuple[int, bool], ...]:
-    """``misread`` of the strings alone (their positions do not matter): a row that did not
-    change is not proven again on every edit of its file."""
-    row = RowQuery(Path("spec.toml"), None, tuple((Written("", Span(0, 0)), Written(v, Span(0, 0)))
-                                                 for v in (values[:-1] if query is not None else values)),
-                   query=Written(query, Span(0, 0)) if query is not None else None)
-    index = {id(w): i for i, (_, w) in enumerate(row.select)}
-    if row.query is not None:
-        index[id(row.query)] = len(values) - 1
-    return tuple((index[id(w)], unparsable) for w, unparsable in _prove(row, params))
-
-
-def _prove(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
-    """Checked once per row,
-    parameters standing as placeholders: what runs is generated from sqlglot's reading, so
-    it must be proven to be the statement written."""
-    names = {name: name for name in params}
-    expressions = [w for w in (*(value for name, value in row.select if name.value != "*"), row.where, row.having,
-                               *row.group_by) if w is not None]
-    pairs = [_round_trip(w, names, parse_expression) for w in expressions]
-    found = []
-    readable = [(w, written, generated) for w, written, generated in pairs if generated is not None]
-    if readable and not _same(", ".join(f"({a})" for _, a, _ in readable), ", ".join(f"({b})" for _, _, b in readable)):
-        found = [(w, why) for w, a, b in readable if (why := _difference(f"({a})", f"({b})")) is not None]
-    if row.query is not None:
-        _, written, generated = _round_trip(row.query, names, parse_query)
+def _misread(expressions: tuple[str, ...], query: str | None,
+             names: tuple[str, ...]) -> tuple[tuple[int | None, bool], ...]:
+    """``misread`` by the strings alone (index None: the query), remembered: a row that did
+    not change is not proven again on every edit of its file. The expressions are proven
+    together in one statement, one by one only when that fails."""
+    trips = [(index, *_round_trip(value, names, False)) for index, value in enumerate(expressions)]
+    readable = [(index, a, b) for index, a, b in trips if b is not None]
+    found: list[tuple[int | None, bool]] = []
+    if readable and _difference(", ".join(f"({a})" for _, a, _ in readable),
+                                ", ".join(f"({b})" for _, _, b in readable)) is not None:
+        found = [(index, why) for index, a, b in readable if (why := _difference(f"({a})", f"({b})")) is not None]
+    if query is not None:
+        written, generated = _round_trip(query, names, True)
         if generated is not None and (why := _difference(written, generated, select=False)) is not None:
-            found.append((row.query, why))
-    return found
+            found.append((None, why))
+    return tuple(found)
 
 
-def _round_trip(written: Written, names: Mapping[str, str], parse) -> tuple[Written, str, str | None]:
-    text, _, _, _, generated = _parsed(written.value, tuple(sorted(names)), parse is parse_query)
-    return written, text, generated
+def _round_trip(value: str, names: tuple[str, ...], query: bool) -> tuple[str, str | None]:
+    """The text parsed (placeholders in) and the SQL sqlglot generates from it."""
+    text, _, _, _, generated = _parsed(value, names, query)
+    return text, generated
+
+
+def _difference(written: str, generated: str, select: bool = True) -> bool | None:
+    """None: DataFusion reads both as one statement; else whether it cannot parse ``written``."""
+    prefix = "SELECT " if select else ""
+    reading = read_query(prefix + written, prefix + generated)
+    return True if reading is None else None if reading.same_as else False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -160,17 +166,6 @@ def _placed(written: Written, names: tuple[str, ...], query: bool) -> exp.Expres
     ast = shared.copy()
     _move(ast, written)
     return ast
-
-
-def _same(written: str, generated: str) -> bool:
-    return _difference(written, generated) is None
-
-
-def _difference(written: str, generated: str, select: bool = True) -> bool | None:
-    """None: DataFusion reads both as one statement; else whether it cannot parse ``written``."""
-    prefix = "SELECT " if select else ""
-    reading = read_query(prefix + written, prefix + generated)
-    return True if reading is None else None if reading.same_as else False
 
 
 def substitute(value: str, params: Mapping[str, str]) -> str:
