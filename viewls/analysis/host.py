@@ -22,7 +22,8 @@ from types import MappingProxyType
 
 from viewls.analysis.model import Output, SourceAnalysis, State, ViewAnalysis, ViewDefinition
 from viewls.analysis.snapshot import Snapshot
-from viewls.analysis.view import Definition, analyse_view, complete_view, define_view
+from viewls.analysis.parallel import define_views
+from viewls.analysis.view import Definition, analyse_view, complete_view
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, function_registry
 from viewls.engine.planner import Planner
@@ -75,8 +76,7 @@ class AnalysisHost:
         if modules:  # one worker runs every builder module; reading each then finds it built
             self._context.runner.build(modules)
         with _quiet_gc():
-            for path, text in sources.items():
-                self._read(path, text)
+            self._read(sources)
             self._rebuild(set(self._definitions), set(self._extracts), structural=True)
 
     # --- construction from disk ---------------------------------------------------------
@@ -104,21 +104,17 @@ class AnalysisHost:
     def apply_changes(self, changes: Mapping[Path, str | None]) -> Snapshot:
         touched: set[ViewKey] = set()
         structural = False  # views came or went, or dependencies changed
-        for path, text in changes.items():
-            if text is None:
-                if path in self._texts:
-                    touched |= self._forget_source(path)
-                    structural = True
-            elif self._texts.get(path) != text:
-                changed, reshaped = self._read(path, text)
-                touched |= changed
-                structural = structural or reshaped
-        # Sources that read a changed file (spec rows built by a changed builder module).
-        for path in [p for p, reading in self._readings.items()
-                     if reading.reads_files & changes.keys() and p not in changes]:
-            changed, reshaped = self._read(path, self._texts[path])
-            touched |= changed
-            structural = structural or reshaped
+        for path in [p for p, text in changes.items() if text is None and p in self._texts]:
+            touched |= self._forget_source(path)
+            structural = True
+        changed, reshaped = self._read({p: text for p, text in changes.items()
+                                        if text is not None and self._texts.get(p) != text})
+        touched |= changed
+        # Then the sources that read a changed file (spec rows built by a changed builder module).
+        readers, reshaped_readers = self._read({p: self._texts[p] for p, reading in self._readings.items()
+                                                if reading.reads_files & changes.keys() and p not in changes})
+        touched |= readers
+        structural = structural or reshaped or reshaped_readers
         if touched or structural or self._fresh:
             self._rebuild(touched, set(), structural)
         return self.snapshot()
@@ -126,12 +122,8 @@ class AnalysisHost:
     def refresh_builders(self) -> Snapshot:
         """Files that builders read changed on disk (a helper module, a data file): re-read
         what builders produce; the runner re-runs only builds whose inputs changed."""
-        touched: set[ViewKey] = set()
-        structural = False
-        for path in [p for p, reading in self._readings.items() if p.suffix == ".py" or reading.reads_files]:
-            changed, reshaped = self._read(path, self._texts[path])
-            touched |= changed
-            structural = structural or reshaped
+        touched, structural = self._read({p: self._texts[p] for p, reading in self._readings.items()
+                                          if p.suffix == ".py" or reading.reads_files})
         self._rebuild(touched, set(), structural)
         return self.snapshot()
 
@@ -144,8 +136,8 @@ class AnalysisHost:
         touched: set[ViewKey] = set()
         if set(self._extracts) != old_names:  # sources generating views per extract re-read
             changed |= self._unbound_names()
-            for path in [p for p, reading in self._readings.items() if reading.reads_extract_names]:
-                touched |= self._read(path, self._texts[path])[0]
+            touched |= self._read({p: self._texts[p] for p, reading in self._readings.items()
+                                   if reading.reads_extract_names})[0]
         # Every view's unknown tables read differently once the config is (un)readable.
         if was_readable != self._config.readable:
             touched |= set(self._definitions)
@@ -154,32 +146,39 @@ class AnalysisHost:
 
     # --- bookkeeping --------------------------------------------------------------------
 
-    def _read(self, path: Path, text: str) -> tuple[set[ViewKey], bool]:
-        """Read a source's new text. Returns the views to re-analyse (new or changed
+    def _read(self, texts: Mapping[Path, str]) -> tuple[set[ViewKey], bool]:
+        """Read sources' new texts. Returns the views to re-analyse (new or changed
         definitions, and the other definitions of their names: a clash is an error at every
         place, pointing at the others) and whether the graph's shape may have changed. A
-        definition whose draft is unchanged is kept as it is."""
-        reading = read_source(path, text, self._context)
-        self._texts[path] = text
-        self._readings[path] = reading
-        self._fresh.add(path)
-        old_keys = set(self._keys.get(path, ()))
-        self._keys[path] = tuple(draft.key for draft in reading.drafts)
+        definition whose draft is unchanged is kept as it is; the others are defined
+        together, on every core when there are many (a cold load, a checkout)."""
         touched: set[ViewKey] = set()
-        reshaped = bool(old_keys - set(self._keys[path]))
-        for key in old_keys - set(self._keys[path]):
-            touched |= self._forget(key)
-        for draft in reading.drafts:
-            old = self._definitions.get(draft.key)
-            if old is not None and draft.fingerprint is not None and old.fingerprint == draft.fingerprint:
-                if old.text is not draft.text:
-                    touched |= self._move(old, draft)
-                continue
-            if old is not None:
-                self._unindex(old)
-            definition = self._define(draft)
-            touched |= self._by_name[draft.name]  # itself, and the places of a name clash
+        reshaped = False
+        fresh: list[tuple[Draft, ViewDefinition | None]] = []
+        for path, text in texts.items():
+            reading = read_source(path, text, self._context)
+            self._texts[path] = text
+            self._readings[path] = reading
+            self._fresh.add(path)
+            old_keys = set(self._keys.get(path, ()))
+            self._keys[path] = tuple(draft.key for draft in reading.drafts)
+            reshaped = reshaped or bool(old_keys - set(self._keys[path]))
+            for key in old_keys - set(self._keys[path]):
+                touched |= self._forget(key)
+            for draft in reading.drafts:
+                old = self._definitions.get(draft.key)
+                if old is not None and draft.fingerprint is not None and old.fingerprint == draft.fingerprint:
+                    if old.text is not draft.text:
+                        touched |= self._move(old, draft)
+                    continue
+                if old is not None:
+                    self._unindex(old)
+                fresh.append((draft, old))
+        for (draft, old), definition in zip(fresh, define_views([draft.placed() for draft, _ in fresh])):
+            self._index(definition)
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
+        for draft, _ in fresh:
+            touched |= self._by_name[draft.name]  # itself, and the places of a name clash
         return touched, reshaped
 
     def _move(self, old: ViewDefinition, draft: Draft) -> set[ViewKey]:
@@ -208,13 +207,11 @@ class AnalysisHost:
         text = self._texts.get(path)
         return text if text is not None or not path.is_file() else read_text(path)
 
-    def _define(self, draft: Draft) -> ViewDefinition:
-        definition = define_view(draft.placed())
-        self._definitions[draft.key] = definition
-        self._by_name[definition.name].add(draft.key)
+    def _index(self, definition: ViewDefinition) -> None:
+        self._definitions[definition.key] = definition
+        self._by_name[definition.name].add(definition.key)
         for name in definition.dependencies:
-            self._referrers[name].add(draft.key)
-        return definition
+            self._referrers[name].add(definition.key)
 
     def _unindex(self, definition: ViewDefinition) -> None:
         self._by_name[definition.name].discard(definition.key)

@@ -24,8 +24,8 @@ from viewls.engine.functions import FunctionRegistry
 from viewls.engine.parser import read_query
 from viewls.engine.planner import Planned, Planner, PlanError, quote
 from viewls.sources.draft import Draft, ViewKey
-from viewls.sql.canonical import canonicalize, normalize
-from viewls.sql.lineage import TableRef, extract_lineage
+from viewls.sql.canonical import Canonical, canonicalize, normalize
+from viewls.sql.lineage import Lineage, TableRef, extract_lineage
 from viewls.sql.spans import node_span
 from viewls.suggest import did_you_mean
 from viewls.text import Span
@@ -33,6 +33,22 @@ from viewls.text import Span
 
 def define_view(draft: Draft) -> ViewDefinition:
     """What the view's source alone determines: lineage, canonical SQL, DataFusion's reading."""
+    return assemble(draft, derive(draft))
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """What defining a view computes from its draft: plain data, so that a worker process
+    can compute it and send it back (see ``parallel``)."""
+
+    sql: str | None
+    lineage: Lineage | None
+    canonical: Canonical | None
+    diagnostics: tuple[Diagnostic, ...]
+    canonical_as_written: bool
+
+
+def derive(draft: Draft) -> Derived:
     text, sql = draft.text, draft.sql
     lineage = canonical = None
     as_written = False
@@ -52,8 +68,13 @@ def define_view(draft: Draft) -> ViewDefinition:
         if reading is not None:
             lineage = datafusion_reading.lineage_of(reading, text)
             diagnostics = (datafusion_reading.notice(draft.path, diagnostics[0]),)
-    return ViewDefinition(draft.key, text, sql, draft.anchor, draft.extent, draft.origin, draft.metadata,
-                          lineage, canonical, tuple(diagnostics) + draft.metadata.diagnostics, as_written,
+    return Derived(sql, lineage, canonical, tuple(diagnostics), as_written)
+
+
+def assemble(draft: Draft, derived: Derived) -> ViewDefinition:
+    return ViewDefinition(draft.key, draft.text, derived.sql, draft.anchor, draft.extent, draft.origin,
+                          draft.metadata, derived.lineage, derived.canonical,
+                          derived.diagnostics + draft.metadata.diagnostics, derived.canonical_as_written,
                           draft.fingerprint)
 
 

@@ -1,0 +1,109 @@
+"""Defining views in forked workers gives exactly what defining them here gives, whatever
+happens to a worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.test_incremental import SPEC_TEMPLATES, TEMPLATES, dump
+from viewls.analysis import parallel
+from viewls.analysis.host import AnalysisHost
+from viewls.analysis.view import derive
+from viewls.sources.context import ReadContext
+from viewls.sources.read import read_source
+
+SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop"
+
+
+def drafts(root: Path) -> list:
+    """Drafts of every kind and outcome: clean views, syntax errors, DataFusion-only
+    readings, unknown columns, spec rows and template instances."""
+    context = ReadContext(root, extract_names=("orders", "users"))
+    texts = {root / f"v{i}.sql": t.format(a="orders", b="users", n=i) for i, t in enumerate(TEMPLATES) if t}
+    texts |= {root / f"s{i}.toml": t.format(a="orders", b="users", n=i) for i, t in enumerate(SPEC_TEMPLATES) if t}
+    texts |= {root / "huge.sql": "SELECT " + ", ".join(f"id + {k} AS c{k}" for k in range(300)) + " FROM orders"}
+    return [draft.placed() for path, text in texts.items() for draft in read_source(path, text, context).drafts]
+
+
+def fields(definitions) -> list[tuple]:
+    return [(d.key, d.sql, d.lineage, d.canonical, d.diagnostics, d.canonical_as_written, d.fingerprint,
+             d.metadata, d.anchor, d.extent) for d in definitions]
+
+
+def children() -> set[int]:
+    """This process's live child processes (Linux)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields_ = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields_[1]) == os.getpid() and fields_[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+def test_workers_define_exactly_what_this_process_defines(tmp_path, jobs):
+    all_drafts = drafts(tmp_path)
+    assert len(all_drafts) > 20
+    assert any(d.diagnostics for d in parallel.define_views(all_drafts, jobs=1))
+    assert fields(parallel.define_views(all_drafts, jobs=jobs)) == fields(parallel.define_views(all_drafts, jobs=1))
+
+
+def crash_in_workers(how):
+    parent = os.getpid()
+
+    def derive_or_crash(draft):
+        if os.getpid() != parent:
+            how()
+        return derive(draft)
+    return derive_or_crash
+
+
+@pytest.mark.parametrize("how", [
+    lambda: os._exit(3),
+    lambda: os.kill(os.getpid(), signal.SIGSEGV),
+    lambda: os.kill(os.getpid(), signal.SIGKILL),
+    lambda: (_ for _ in ()).throw(RecursionError("too deep")),  # every view of the share fails
+], ids=["exit", "segfault", "killed", "exception"])
+def test_a_failing_worker_s_share_is_defined_here(tmp_path, monkeypatch, how):
+    all_drafts = drafts(tmp_path)
+    expected = fields(parallel.define_views(all_drafts, jobs=1))
+    monkeypatch.setattr(parallel, "derive", crash_in_workers(how))
+    assert fields(parallel.define_views(all_drafts, jobs=3)) == expected
+    assert not children()
+
+
+def test_an_interrupted_definition_leaves_no_worker_behind(tmp_path, monkeypatch):
+    all_drafts = drafts(tmp_path)
+    parent = os.getpid()
+
+    def interrupted(draft):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        return derive(draft)
+
+    monkeypatch.setattr(parallel, "derive", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.define_views(all_drafts, jobs=3)
+    assert not children()
+
+
+def test_a_project_loads_alike_in_one_process_and_in_several(monkeypatch):
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "1")
+    alone = AnalysisHost.load(SHOP).snapshot()
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    shared = AnalysisHost.load(SHOP).snapshot()
+    assert len(alone.views) == len(shared.views) > 10
+    assert dump(shared) == dump(alone)
+
+
+def test_small_projects_are_defined_in_this_process(monkeypatch):
+    monkeypatch.delenv(parallel.JOBS_VARIABLE, raising=False)
+    assert parallel._jobs(parallel.MIN_SHARE - 1) <= 1
+    assert parallel._jobs(100 * parallel.MIN_SHARE) == len(os.sched_getaffinity(0))
