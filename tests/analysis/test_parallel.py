@@ -8,8 +8,9 @@ import signal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from tests.analysis.test_incremental import SPEC_TEMPLATES, TEMPLATES, dump
+from tests.analysis.test_incremental import SPEC_TEMPLATES, TEMPLATES, dump, edits
 from viewls.analysis import parallel
 from viewls.analysis.host import AnalysisHost
 from viewls.analysis.view import derive
@@ -107,3 +108,21 @@ def test_small_projects_are_defined_in_this_process(monkeypatch):
     monkeypatch.delenv(parallel.JOBS_VARIABLE, raising=False)
     assert parallel._jobs(parallel.MIN_SHARE - 1) <= 1
     assert parallel._jobs(100 * parallel.MIN_SHARE) == len(os.sched_getaffinity(0))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=edits)
+def test_a_cold_load_on_several_cores_equals_one_on_one(workspace, monkeypatch, sequence):
+    """Views analysed as soon as they and their inputs are defined, while workers define
+    the others: the same snapshot as one process, cycles and name clashes included."""
+    texts: dict[Path, str] = {}
+    for file, template, a, b, n in sequence:
+        path = workspace.path(file)
+        if template is None:
+            texts.pop(path, None)
+        else:
+            texts[path] = template.format(a=a, b=b, n=n)
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "1")
+    alone = dump(workspace.host(dict(texts)).snapshot())
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "3")
+    assert dump(workspace.host(dict(texts)).snapshot()) == alone

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from viewls.analysis.model import Output, SourceAnalysis, State, ViewAnalysis, ViewDefinition
 from viewls.analysis.snapshot import Snapshot
-from viewls.analysis.parallel import define_views
+from viewls.analysis.parallel import Definitions, define_views
 from viewls.analysis.view import Definition, analyse_view, complete_view
 from viewls.diagnostics import Diagnostic
 from viewls.engine.functions import FunctionRegistry, function_registry
@@ -76,8 +76,7 @@ class AnalysisHost:
         if modules:  # one worker runs every builder module; reading each then finds it built
             self._context.runner.build(modules)
         with _quiet_gc():
-            self._read(sources)
-            self._rebuild(set(self._definitions), set(self._extracts), structural=True)
+            self._load(sources)
 
     # --- construction from disk ---------------------------------------------------------
 
@@ -180,6 +179,57 @@ class AnalysisHost:
         for draft, _ in fresh:
             touched |= self._by_name[draft.name]  # itself, and the places of a name clash
         return touched, reshaped
+
+    def _load(self, sources: Mapping[Path, str]) -> None:
+        """Read and analyse a whole project as a dataflow: a view is analysed as soon as it
+        and the views it reads are, while the others are still being defined (on every
+        core: see ``parallel``). Names and their owners are known from the drafts alone;
+        a view also waits for every other definition of its own name (a clash is reported
+        at each). What cycles hold back is analysed once all is defined, in build order."""
+        drafts: list[Draft] = []
+        for path, text in sources.items():
+            reading = read_source(path, text, self._context)
+            self._texts[path], self._readings[path] = text, reading
+            self._keys[path] = tuple(draft.key for draft in reading.drafts)
+            self._fresh.add(path)
+            drafts.extend(draft.placed() for draft in reading.drafts)
+        self._owner = _owners([draft.key for draft in drafts], self._extracts)
+        for name in self._extracts:
+            self._rebind(name)
+        undefined = Counter(draft.name for draft in drafts)  # definitions of a name still to come
+        waiting: dict[str, list[ViewKey]] = defaultdict(list)  # name -> views held back by it
+        env = _Env(self)
+
+        def blocker(definition: ViewDefinition) -> str | None:
+            if undefined[definition.name]:
+                return definition.name
+            return next((name for name in sorted(definition.dependencies)
+                         if name in self._owner and self._owner[name] not in self._views), None)
+
+        def settle(keys: list[ViewKey]) -> None:
+            """Analyse the views among ``keys`` nothing holds back, and what they release."""
+            while keys:
+                key = keys.pop()
+                name = blocker(self._definitions[key])
+                if name is not None:
+                    waiting[name].append(key)
+                    continue
+                self._record(key, analyse_view(self._definitions[key], env))
+                if self._owner.get(key.name) == key:
+                    keys.extend(waiting.pop(key.name, ()))
+
+        with Definitions(drafts) as defining:
+            while not defining.finished:
+                arrived = []
+                for _, definition in defining.next():
+                    self._index(definition)
+                    undefined[definition.name] -= 1
+                    arrived.append(definition.key)
+                    if not undefined[definition.name]:
+                        arrived.extend(waiting.pop(definition.name, ()))
+                settle(arrived)
+        held = {key for keys in waiting.values() for key in keys}
+        self._rebuild(held, set(), structural=True)
 
     def _move(self, old: ViewDefinition, draft: Draft) -> set[ViewKey]:
         """Keep an unchanged definition where an edit elsewhere in its file moved it: its
@@ -438,11 +488,11 @@ def _quiet_gc():
         gc.set_threshold(*thresholds)
 
 
-def _owners(definitions: Mapping[ViewKey, ViewDefinition], extracts: Mapping[str, ExtractInfo]) -> dict[str, ViewKey]:
+def _owners(keys: Iterable[ViewKey], extracts: Mapping[str, ExtractInfo]) -> dict[str, ViewKey]:
     """Each view name belongs to its first definition in path order, for dependents to
     read; the others, and views named like an extract, are duplicates."""
     owners: dict[str, ViewKey] = {}
-    for key in sorted(definitions):
+    for key in sorted(keys):
         if key.name not in extracts:
             owners.setdefault(key.name, key)
     return owners

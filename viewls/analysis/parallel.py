@@ -1,23 +1,30 @@
-"""Define many views on every core.
+"""Define many views on every core, handing each definition over as soon as it exists.
 
 Defining a view (sqlglot's parse, lineage, canonical SQL, DataFusion's parser and the
 fidelity proof) is pure Python and Rust work that holds the GIL, so threads cannot share
 it; it is half of a cold load. Forked worker processes can: each inherits the drafts and
-every imported module, defines its share, and sends back only the plain-data ``Derived``
-results (pickling them costs a twentieth of computing them; the ASTs themselves never
-cross, as unpickling a tree costs as much as parsing it).
+every imported module, defines a contiguous segment of the drafts from its front, and
+sends back the plain-data ``Derived`` results in small batches (pickling them costs a
+twentieth of computing them; ASTs never cross, as unpickling a tree costs as much as
+parsing it). Meanwhile this process uses each definition as it arrives (the host plans a
+view once its inputs are planned) and, when it has nothing else to do, defines drafts
+itself from the back of the segment with the most left: the two ends meet wherever the
+work balances. A draft both ends take at once is defined twice, harmlessly.
 
 A worker does nothing but define views: it touches no DataFusion session, no file and no
 output stream, and it leaves through ``os._exit``. Whatever goes wrong in one (an
-exception, a crash, a signal), its share is defined here instead, so the result is always
-exactly that of defining every draft in this process.
+exception, a crash, a signal), its drafts are defined here instead, so the result is
+always exactly that of defining every draft in this process.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
+import select
 import signal
+import struct
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -26,33 +33,215 @@ from viewls.analysis.model import ViewDefinition
 from viewls.analysis.view import Derived, assemble, derive
 from viewls.sources.draft import Draft
 
-# A worker pays for itself from about this many views in its share (a fork and a pickle
-# round trip cost a few milliseconds; defining a view, about half a millisecond).
+# A worker pays for itself from about this many views (a fork and the pickling cost a few
+# milliseconds; defining a view, about half a millisecond).
 MIN_SHARE = 64
 JOBS_VARIABLE = "VIEWLS_JOBS"  # the number of processes to define views in; 1: this one only
+BATCH = 16  # definitions per message from a worker: latency against pickling overhead
+_SLOT = struct.Struct("q")  # one shared counter
+
+
+class Definitions:
+    """The drafts' definitions, in the order they become available."""
+
+    def __init__(self, drafts: Sequence[Draft], jobs: int | None = None) -> None:
+        self._drafts = drafts
+        self._done = [False] * len(drafts)
+        self._left = len(drafts)
+        jobs = _jobs(len(drafts)) if jobs is None else jobs
+        workers = min(jobs, len(drafts)) - 1 if _can_fork() else 0
+        # Contiguous segments, one per worker: each defines its own from the front.
+        bounds = [len(drafts) * k // max(workers, 1) for k in range(workers + 1)]
+        self._workers = [w for w in (_Worker(drafts, bounds[k], bounds[k + 1], k) for k in range(workers)) if w.alive]
+        self._unowned = [i for i in range(len(drafts)) if not any(w.start <= i < w.end for w in self._workers)]
+
+    @property
+    def finished(self) -> bool:
+        return self._left == 0
+
+    def arrived(self) -> list[tuple[int, ViewDefinition]]:
+        """Definitions the workers have finished since the last call, without waiting."""
+        return self._accept(self._receive(timeout=0))
+
+    def next(self) -> list[tuple[int, ViewDefinition]]:
+        """At least one more definition (unless finished): a worker's if one is ready, else
+        one defined here, else (a worker is defining the last ones) a worker's, waited for."""
+        found = self.arrived()
+        while not found and not self.finished:
+            index = self._steal()
+            if index is not None:
+                found = self._accept([(index, derive(self._drafts[index]))])
+            else:
+                found = self._accept(self._receive(timeout=None))
+        return found
+
+    def close(self) -> None:
+        """End the workers (all done, or this process is being interrupted)."""
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
+
+    def __enter__(self) -> Definitions:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _accept(self, results: list[tuple[int, Derived]]) -> list[tuple[int, ViewDefinition]]:
+        accepted = []
+        for index, derived in results:
+            if not self._done[index]:
+                self._done[index] = True
+                self._left -= 1
+                accepted.append((index, assemble(self._drafts[index], derived)))
+        if self.finished:
+            self.close()
+        return accepted
+
+    def _steal(self) -> int | None:
+        """A draft for this process to define: one no worker owns, else the last one of the
+        live worker with the most left, else any a dead worker left."""
+        while self._unowned:
+            index = self._unowned.pop()
+            if not self._done[index]:
+                return index
+        live = [w for w in self._workers if w.alive]
+        best = max(live, key=lambda w: w.limit - w.progress, default=None)
+        if best is not None and best.limit - 1 > best.progress:
+            best.limit -= 1
+            return best.limit
+        for worker in self._workers:
+            if not worker.alive:
+                self._unowned.extend(i for i in range(worker.start, worker.end) if not self._done[i])
+        return self._unowned.pop() if self._unowned else None
+
+    def _receive(self, timeout: float | None) -> list[tuple[int, Derived]]:
+        live = {w.read_end: w for w in self._workers if w.alive}
+        if not live:
+            return []
+        readable, _, _ = select.select(list(live), [], [], timeout)
+        results: list[tuple[int, Derived]] = []
+        for fd in readable:
+            results.extend(live[fd].receive())
+        return results
+
+
+class _Worker:
+    """A forked process defining drafts ``start``, ``start + 1``, ... until it reaches the
+    limit this process lowers as it takes drafts from the segment's back."""
+
+    def __init__(self, drafts: Sequence[Draft], start: int, end: int, number: int) -> None:
+        self.start, self.end, self.alive = start, end, False
+        self._buffer = b""
+        self._shared = mmap.mmap(-1, 2 * _SLOT.size)  # progress, limit: read by both sides
+        self.progress, self.limit = start, end
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:
+            os.close(read_end)
+            _serve(drafts, self, write_end)
+        os.close(write_end)
+        self.pid, self.read_end, self.alive = pid, read_end, True
+
+    @property
+    def progress(self) -> int:
+        """The draft the worker is defining (or about to)."""
+        return _SLOT.unpack_from(self._shared, 0)[0]
+
+    @progress.setter
+    def progress(self, value: int) -> None:
+        _SLOT.pack_into(self._shared, 0, value)
+
+    @property
+    def limit(self) -> int:
+        """The first draft the worker must leave to this process."""
+        return _SLOT.unpack_from(self._shared, _SLOT.size)[0]
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        _SLOT.pack_into(self._shared, _SLOT.size, value)
+
+    def receive(self) -> list[tuple[int, Derived]]:
+        """The complete batches that arrived; at the end of the pipe, the worker is done
+        (or died: this process then defines what it left)."""
+        try:
+            chunk = os.read(self.read_end, 1 << 20)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self.stop()
+            return []
+        self._buffer += chunk
+        results: list[tuple[int, Derived]] = []
+        while len(self._buffer) >= _SLOT.size:
+            (size,) = _SLOT.unpack_from(self._buffer, 0)
+            if len(self._buffer) < _SLOT.size + size:
+                break
+            payload = self._buffer[_SLOT.size:_SLOT.size + size]
+            self._buffer = self._buffer[_SLOT.size + size:]
+            try:
+                batch = pickle.loads(payload)
+            except Exception:  # noqa: BLE001 - a corrupt answer: trust nothing more from it
+                self.stop()
+                return results
+            results.extend((index, derived) for index, derived in batch if derived is not None)
+        return results
+
+    def stop(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        os.close(self.read_end)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def _serve(drafts: Sequence[Draft], worker: _Worker, write_end: int) -> NoReturn:
+    """The worker's whole life: define its segment from the front, sending batches, until
+    it meets the drafts this process took; leave without running anything of the parent's
+    (no atexit handler, no flush of inherited buffers)."""
+    status = 1
+    try:
+        with os.fdopen(write_end, "wb", buffering=0) as pipe:
+            batch: list[tuple[int, Derived | None]] = []
+            index = worker.start
+            while True:
+                worker.progress = index
+                if index >= worker.limit or len(batch) == BATCH:
+                    payload = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.write(_SLOT.pack(len(payload)) + payload)
+                    batch = []
+                if index >= worker.limit:
+                    break
+                try:
+                    batch.append((index, derive(drafts[index])))
+                except Exception:  # noqa: BLE001 - defined again by the parent, which reports it
+                    batch.append((index, None))
+                index += 1
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def define_views(drafts: Sequence[Draft], jobs: int | None = None) -> list[ViewDefinition]:
-    """``[define_view(d) for d in drafts]``, shared among ``jobs`` processes (default: see
-    ``_jobs``)."""
-    if jobs is None:
-        jobs = _jobs(len(drafts))
-    if jobs <= 1 or len(drafts) < jobs or not _can_fork():
-        return [assemble(draft, derive(draft)) for draft in drafts]
-    shares = [range(k, len(drafts), jobs) for k in range(jobs)]
-    derived: list[Derived | None] = [None] * len(drafts)
-    workers = [_Worker(drafts, share) for share in shares[1:]]
-    try:
-        for i in shares[0]:
-            derived[i] = derive(drafts[i])
-        for share, worker in zip(shares[1:], workers):
-            for i, result in zip(share, worker.results()):
-                derived[i] = result
-    finally:
-        for worker in workers:
-            worker.stop()
-    return [assemble(draft, result if result is not None else derive(draft))
-            for draft, result in zip(drafts, derived)]
+    """``[define_view(d) for d in drafts]``, on every core when there are many."""
+    definitions: list[ViewDefinition | None] = [None] * len(drafts)
+    with Definitions(drafts, jobs) as defining:
+        while not defining.finished:
+            for index, definition in defining.next():
+                definitions[index] = definition
+    return definitions  # type: ignore[return-value]
 
 
 def _jobs(views: int) -> int:
@@ -72,70 +261,3 @@ def _can_fork() -> bool:
     # macOS system frameworks may crash in a forked child; elsewhere fork is the cheap way
     # to hand a worker every loaded module and the drafts.
     return hasattr(os, "fork") and sys.platform != "darwin"
-
-
-class _Worker:
-    """A forked process defining one share of the drafts, answering on a pipe."""
-
-    def __init__(self, drafts: Sequence[Draft], share: range) -> None:
-        self.count = len(share)
-        self.pid: int | None = None
-        self.read_end: int | None = None
-        try:
-            read_end, write_end = os.pipe()
-        except OSError:
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return
-        if pid == 0:
-            os.close(read_end)
-            _serve(drafts, share, write_end)
-        os.close(write_end)
-        self.pid, self.read_end = pid, read_end
-
-    def results(self) -> list[Derived | None]:
-        """The worker's results; Nones (defined here instead) if it failed in any way."""
-        if self.pid is None or self.read_end is None:
-            return [None] * self.count
-        with os.fdopen(self.read_end, "rb") as pipe:
-            self.read_end = None
-            payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        try:
-            results = pickle.loads(payload) if status == 0 else None
-        except Exception:  # noqa: BLE001 - a truncated or corrupt answer
-            results = None
-        return results if isinstance(results, list) and len(results) == self.count else [None] * self.count
-
-    def stop(self) -> None:
-        """End a worker not waited for (this process is being interrupted)."""
-        if self.read_end is not None:
-            os.close(self.read_end)
-            self.read_end = None
-        if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
-
-
-def _serve(drafts: Sequence[Draft], share: range, write_end: int) -> NoReturn:
-    """The worker's whole life: define its share, send the results, leave without running
-    anything of the parent's (no atexit handler, no flush of inherited buffers)."""
-    status = 1
-    try:
-        results: list[Derived | None] = []
-        for i in share:
-            try:
-                results.append(derive(drafts[i]))
-            except Exception:  # noqa: BLE001 - defined again by the parent, which reports it
-                results.append(None)
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
-        status = 0
-    finally:
-        os._exit(status)
