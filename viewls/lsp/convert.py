@@ -6,6 +6,7 @@ conversion in either direction goes through this module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,9 +74,10 @@ def uri(path: Path) -> str:
 
 
 def path_of(uri: str) -> Path | None:
-    """The file behind a URI; None for URIs that are not files."""
+    """The file behind a URI (symbolic links followed, a loop left as it is); None for URIs
+    that are not files."""
     path = to_fs_path(uri)
-    return Path(path).resolve() if path else None
+    return Path(os.path.realpath(path)) if path else None
 
 
 def diagnostic(d: Diagnostic, document: Document,
