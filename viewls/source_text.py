@@ -4,13 +4,17 @@ viewls analyses, in ``check``, ``materialize`` and the language server alike.
 - Bytes are UTF-8, decoded strictly: a file that is not UTF-8 is not analysed (a
   replacement character would silently change its strings), and a diagnostic names the
   first offending byte. A leading UTF-8 byte order mark is not text (editors hide it).
-- Text is kept exactly as written: no line-ending translation (lines end at ``\\n``,
-  ``\\r\\n`` or a lone ``\\r``, as LSP says, see ``viewls.text.LineIndex``).
+- Every change to the text keeps its length in code points, UTF-16 code units and UTF-8
+  bytes, and its lines (which end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as LSP says):
+  no position moves, whether counted by ``check`` or by an editor.
+- A lone ``\\r`` (an old Mac line end) is read as ``\\n``: editors and LSP end a line
+  there, but DataFusion's ``--`` comments run to a ``\\n``, so the text would not mean
+  what the editor shows. ``\\r\\n`` stays as written.
 - An editor's buffer may hold what no file can: a lone UTF-16 surrogate (JSON allows
-  ``"\\ud800"``), or a leading U+FEFF the editor did not hide. Each is replaced by a
-  character of the same length in code points and UTF-16 code units, so no position
-  moves: a surrogate by U+FFFD (reported, and the text is not analysed), a leading
-  U+FEFF by a space (it is a byte order mark, not text).
+  ``"\\ud800"``), or a leading U+FEFF the editor did not hide. A surrogate becomes U+FFFD
+  (reported at its character, and the text is not analysed); a leading U+FEFF, a byte
+  order mark rather than text, becomes a space (one UTF-8 byte where the mark has three:
+  the one exception to lengths kept, on the first line of a client counting UTF-8).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from viewls.diagnostics import Code
 from viewls.text import LineIndex, Span
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +58,17 @@ def unreadable(message: str, code: Code = Code.UNREADABLE_FILE) -> SourceText:
 
 def as_source(value: str | SourceText) -> SourceText:
     """Text entering analysis: a ``SourceText`` read from disk as it is, an editor's
-    string made valid Unicode."""
-    return value if isinstance(value, SourceText) else from_editor(value)
+    string normalized."""
+    return value if isinstance(value, SourceText) else normalize(value)
 
 
-def from_editor(text: str) -> SourceText:
-    """An editor's buffer: a leading U+FEFF becomes a space, each lone surrogate U+FFFD
-    (a problem at its character); positions are unchanged."""
+def normalize(text: str) -> SourceText:
+    """Text as analysed: a leading U+FEFF becomes a space, a lone ``\\r`` a ``\\n``, each
+    lone surrogate U+FFFD (a problem at its character); positions are unchanged."""
     if text.startswith("\ufeff"):
         text = " " + text[1:]
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
     if not _SURROGATE.search(text):
         return SourceText(text)
     problems = tuple(
@@ -76,10 +83,10 @@ def decode(data: bytes) -> SourceText:
     """A file's bytes, decoded strictly as UTF-8 (a leading byte order mark dropped)."""
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return from_editor(data.decode("utf-8"))  # strict UTF-8 never yields a surrogate
+        return normalize(data.decode("utf-8"))  # strict UTF-8 never yields a surrogate
     except UnicodeDecodeError as failure:
         bad = failure.start
-    text = from_editor(data.decode("utf-8", errors="replace")).text  # shown, never analysed
+    text = normalize(data.decode("utf-8", errors="replace")).text  # shown, never analysed
     offset = len(data[:bad].decode("utf-8"))
     line, column = LineIndex(text).position(offset)
     message = (f"not UTF-8: byte 0x{data[bad]:02X} at line {line + 1}, column {column + 1}; "
