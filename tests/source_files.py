@@ -56,6 +56,7 @@ def make_project(root: Path) -> dict[str, list[Expected]]:
     (views / "reads_latin.sql").write_text("SELECT x FROM latin\n")
     (views / "bom.sql").write_bytes(b"\xef\xbb\xbfSELECT 2 AS b\n")
     (views / "old_mac.sql").write_bytes(b"-- @ordering: b\r-- @description: lone CR line ends\rSELECT 1 AS b\r")
+    (views / "cr_quote.sql").write_bytes(b"-- c\r'abc")
     (views / "a\\..\\..\\zz.sql").write_text("SELECT 1 AS z\n")
     (views / "C:\\x.sql").write_text("SELECT 1 AS z\n")
     names = "may hold any character but '/', '\\', ':' and control characters, and may not start with '.'"
@@ -81,6 +82,7 @@ def make_project(root: Path) -> dict[str, list[Expected]]:
         "views/locked.sql": [Expected(1, 1, "unreadable-file", "cannot read: permission denied")],
         "views/latin.sql": [Expected(2, 11, "unreadable-file",
                                      "not UTF-8: byte 0xF1 at line 2, column 11; save the file as UTF-8")],
+        "views/cr_quote.sql": [Expected(2, 1, "syntax-error", "unterminated string literal")],
         "views/reads_latin.sql": [Expected(1, 15, "upstream-error", "depends on 'latin', which has errors")],
         "views/a\\..\\..\\zz.sql": [Expected(1, 1, "invalid-name", f"view name 'a\\..\\..\\zz' holds '\\'; a view's "
                                              f"name (its file's name without the suffix) {names}")],

@@ -48,9 +48,11 @@ class Document:
         """The length of ``text`` in the negotiated code units."""
         if self._encoding == UTF32 or text.isascii():
             return len(text)
+        # A buffer may hold a lone surrogate (see ``viewls.source_text``): one UTF-16 code
+        # unit, three UTF-8 bytes, as U+FFFD, which analysis reads in its place.
         if self._encoding == UTF8:
-            return len(text.encode("utf-8"))
-        return len(text.encode("utf-16-le")) // 2
+            return len(text.encode("utf-8", "surrogatepass"))
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.start), end=self.position(span.end))
