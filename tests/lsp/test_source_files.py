@@ -108,6 +108,15 @@ async def test_buffers_are_read_through_the_same_text_model(client, project, exp
     old_mac = views / "old_mac_buffer.sql"
     open_view(client, old_mac, (views / "old_mac.sql").read_bytes().decode())
     await diagnostics_for(client, old_mac, lambda d: len(d) == 0)
+    # Rename reads the buffers as analysed: a buffer with lone CR line ends is no stale copy.
+    reader = views / "reads_ok_cr.sql"
+    reader.write_bytes(b"-- lone CR line ends\rSELECT a\rFROM ok\r")
+    open_view(client, reader, reader.read_bytes().decode())
+    await diagnostics_for(client, reader, lambda d: len(d) == 0)
+    edit = await client.text_document_rename_async(types.RenameParams(
+        text_document=document(views / "reads_ok.sql"), position=types.Position(line=0, character=15), new_name="ok2"))
+    edited = {change.text_document.uri for change in edit.document_changes if isinstance(change, types.TextDocumentEdit)}
+    assert reader.as_uri() in edited
     quote = views / "cr_quote_buffer.sql"
     open_view(client, quote, (views / "cr_quote.sql").read_bytes().decode())
     (found,) = await diagnostics_for(client, quote, lambda d: len(d) == 1)
