@@ -67,9 +67,9 @@ def normalize(text: str) -> SourceText:
     lone surrogate U+FFFD (a problem at its character); positions are unchanged."""
     if text.startswith("\ufeff"):
         text = " " + text[1:]
-    if "\r" in text:
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
         text = _LONE_CR.sub("\n", text)
-    if not _SURROGATE.search(text):
+    if not _has_surrogate(text):
         return SourceText(text)
     problems = tuple(
         TextProblem(Span(match.start(), match.end()),
@@ -77,6 +77,17 @@ def normalize(text: str) -> SourceText:
                     "(the editor sent text no file can hold); delete it")
         for match in _SURROGATE.finditer(text))
     return SourceText(_SURROGATE.sub("\ufffd", text), problems)
+
+
+def _has_surrogate(text: str) -> bool:
+    """Fast on every keystroke: ASCII is known in O(1), other text encodes at C speed."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def decode(data: bytes) -> SourceText:

@@ -19,7 +19,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from viewls.diagnostics import Code
@@ -43,19 +43,40 @@ _KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class Boundary:
-    """Where a project may read: its root and the directories it allows (all real paths)."""
+    """Where a project may read: its root and the directories it allows (all real paths).
+
+    Make one per load (or per read): it remembers the real path of each directory it
+    has seen, so that a project of thousands of files resolves each directory once.
+    """
 
     root: Path
     allowed: tuple[Path, ...] = ()
+    _directories: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _prefixes: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        prefixes = tuple(str(base).rstrip(os.sep) + os.sep for base in (self.root, *self.allowed))
+        object.__setattr__(self, "_prefixes", prefixes)
 
     @classmethod
     def of(cls, root: Path, allow_outside: Iterable[str] = ()) -> Boundary:
         return cls(_real(root), tuple(_real(root / entry) for entry in allow_outside))
 
-    def admits(self, path: Path) -> bool:
-        """Whether ``path``, symbolic links followed, lies inside the boundary."""
-        real = _real(path)
-        return any(real.is_relative_to(base) for base in (self.root, *self.allowed))
+    def admits(self, path: Path | str, linked: bool | None = None) -> bool:
+        """Whether ``path``, symbolic links followed, lies inside the boundary (``linked``:
+        whether ``path`` itself is a symbolic link, when the caller knows)."""
+        real = self.real(path, os.path.islink(path) if linked is None else linked) + os.sep
+        return real.startswith(self._prefixes)
+
+    def real(self, path: Path | str, linked: bool) -> str:
+        """``os.path.realpath(path)``, resolving each directory once."""
+        directory, name = os.path.split(os.path.abspath(path))
+        if linked or not name:
+            return os.path.realpath(path)
+        real = self._directories.get(directory)
+        if real is None:
+            real = self._directories[directory] = os.path.realpath(directory)
+        return os.path.join(real, name)
 
     def suggestion(self, path: Path) -> str:
         """The ``allow_outside`` entry that would admit ``path`` (its real directory),
@@ -84,10 +105,13 @@ def literal_base(root: Path, pattern: str) -> Path:
 def read_file(path: Path, boundary: Boundary | None = None, limit: int = MAX_FILE_BYTES) -> SourceText:
     """``path``'s text, or why it cannot be read; never blocks, never raises."""
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
+        linked = stat.S_ISLNK(info.st_mode)
+        if linked:
+            info = os.stat(path)
     except OSError as failure:
         return unreadable(_failure(path, failure))
-    if boundary is not None and not boundary.admits(path):
+    if boundary is not None and not boundary.admits(path, linked):
         return unreadable(outside_message("this file", path, boundary), Code.OUTSIDE_PROJECT)
     kind = _kind(info.st_mode)
     if kind:
@@ -99,17 +123,32 @@ def read_file(path: Path, boundary: Boundary | None = None, limit: int = MAX_FIL
         descriptor = os.open(path, flags)
     except OSError as failure:
         return unreadable(_failure(path, failure))
-    with os.fdopen(descriptor, "rb") as file:
-        kind = _kind(os.fstat(descriptor).st_mode)  # replaced since the stat?
+    with os.fdopen(descriptor, "rb", buffering=0) as file:
+        opened = os.fstat(descriptor)
+        kind = _kind(opened.st_mode)  # replaced since the stat?
         if kind:
             return unreadable(_not_regular(path, kind))
         try:
-            data = file.read(limit + 1)
+            data = _read_bounded(file, opened.st_size, limit)
         except OSError as failure:
             return unreadable(_failure(path, failure))
     if len(data) > limit:
         return unreadable(_too_large(limit))
     return decode(data)
+
+
+def _read_bounded(file, size: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes: the size the file states and one byte more, then, for a
+    file that holds more than it states (``/proc`` files state 0, a file may grow), bounded
+    chunks."""
+    data = file.read(min(size, limit) + 1)
+    if len(data) <= size:
+        return data
+    chunks, total = [data], len(data)
+    while total <= limit and (chunk := file.read(min(65536, limit + 1 - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _real(path: Path) -> Path:
