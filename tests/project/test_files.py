@@ -154,3 +154,19 @@ def test_a_file_without_read_permission_is_reported_as_such(project):
     denied = ("cannot read: permission denied (the file, or a directory on its path, does not let viewls read it); "
               "make it readable, e.g. chmod a+r")
     assert json.loads(run.stdout) == [[], [denied], [denied]]
+
+
+def test_a_config_that_is_a_named_pipe_is_a_config_error_not_a_hang(project):
+    from viewls.analysis.host import AnalysisHost
+
+    os.mkfifo(project / "viewls.toml")
+    (project / "views" / "a.sql").write_text("SELECT 1 AS a")
+    result = []
+    loading = threading.Thread(target=lambda: result.append(AnalysisHost.load(project).snapshot()), daemon=True)
+    loading.start()
+    loading.join(60)
+    assert result, "loading the project did not return"
+    (diagnostic,) = result[0].config.diagnostics
+    assert (diagnostic.code, diagnostic.message) == (Code.CONFIG_ERROR, f"cannot read: this file is a named pipe (FIFO), "
+                                                                       f"not a regular file; {NOT_REGULAR}")
+    assert not result[0].config.readable
