@@ -45,6 +45,9 @@ class Code(StrEnum):
     RUNS_AS_WRITTEN = "runs-as-written"
     SPEC_ERROR = "spec-error"
     BUILDER_ERROR = "builder-error"
+    UNREADABLE_FILE = "unreadable-file"
+    OUTSIDE_PROJECT = "outside-project"
+    INVALID_NAME = "invalid-name"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 from tests.builders.project import Project
@@ -114,3 +116,21 @@ def test_a_module_outside_the_project_is_refused(project: Project, tmp_path_fact
     (problem,) = project.runner.build({outside: "X = 1\n"})[outside].problems
     assert problem.kind == "invalid" and "outside the project" in problem.message
     assert project.runner.spawned == 0
+
+
+def test_a_file_read_replaced_by_a_named_pipe_is_not_read_to_check_the_cache(project: Project) -> None:
+    project.write("data/columns.txt", "id\n")
+    module = """\
+        from viewls.spec import ViewSpec
+
+        def views():
+            yield ViewSpec("t_norm", f"SELECT {open('data/columns.txt').read().strip()} FROM t")
+        """
+    assert [v.sql for v in project.build(a=module)["a"].views] == ["SELECT id FROM t"]
+    (project.root / "data/columns.txt").unlink()
+    os.mkfifo(project.root / "data/columns.txt")  # checking the cache must not block on it
+    done = []
+    checking = threading.Thread(target=lambda: done.append(project.build(a=module)), daemon=True)
+    checking.start()
+    checking.join(30)
+    assert done and project.runner.spawned == 2  # changed: built again (the module's own reading times out)

@@ -151,8 +151,8 @@ def test_a_view_rename_captured_by_a_cte_elsewhere_is_refused(host, root):
     ("", "the new name is empty"),
     (" padded", "' padded' starts or ends with spaces or holds control characters"),
     ("a\tb", "holds control characters"),
-    ("sub/name", "no '/'"),
-    (".hidden", "no leading '.'"),
+    ("sub/name", "holds '/'"),
+    (".hidden", "starts with '.'"),
 ])
 def test_invalid_or_colliding_view_names_are_refused(host, root, new, message):
     snapshot, path, offset = at(host, root, "SELECT * FROM customer_$0keys")

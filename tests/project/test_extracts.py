@@ -24,7 +24,7 @@ def resolve(root, toml, **options):
     config = load_config(root, toml)
     assert config.diagnostics == ()
     (extract,) = config.extracts
-    return resolve_extract(root, extract, config.config_path, **options)
+    return resolve_extract(root, extract, config.config_path, boundary=config.boundary, **options)
 
 
 def messages(info, severity=None):
@@ -243,18 +243,20 @@ def test_missing_data_with_declared_columns_uses_them(tmp_path):
 def test_missing_data_outside_the_root_names_the_resolved_location(tmp_path):
     root = tmp_path / "project"
     root.mkdir()
-    info = resolve(root, '[extracts.shared]\npath = "../shared/orders.parquet"\n')
+    toml = '[project]\nallow_outside = ["../shared"]\n[extracts.shared]\npath = "../shared/orders.parquet"\n'
+    info = resolve(root, toml)
     assert messages(info) == [
         f"extract 'shared': no files match '../shared/orders.parquet' "
         f"(resolved to {tmp_path / 'shared' / 'orders.parquet'}) and no columns are declared"
     ]
 
 
-def test_data_outside_the_root_is_allowed(tmp_path):
+def test_data_outside_the_root_is_read_when_allowed(tmp_path):
     pq.write_table(ORDERS, tmp_path / "orders.parquet")
     (tmp_path / "project").mkdir()
     info = resolve(
-        tmp_path / "project", f'[extracts.orders]\npath = "{tmp_path / "orders.parquet"}"\n'
+        tmp_path / "project",
+        f'[project]\nallow_outside = ["{tmp_path}"]\n[extracts.orders]\npath = "{tmp_path / "orders.parquet"}"\n',
     )
     assert info.diagnostics == ()
     assert info.files == (tmp_path / "orders.parquet",)

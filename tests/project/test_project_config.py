@@ -11,6 +11,8 @@ ROOT = Path("/project")
 
 def summary(config: ProjectConfig, text: str, where) -> list[str]:
     lines = [f"views: {list(config.view_globs)}", f"output: {config.output}"]
+    if config.allow_outside:
+        lines += [f"specs: {list(config.spec_globs)}", f"allow_outside: {list(config.allow_outside)}"]
     for extract in config.extracts:
         lines.append(
             f"extract {extract.name} at {where(text, extract.span)}: path={extract.path!r} "
@@ -26,7 +28,7 @@ def test_config_fixture(fixture, snapshot, render, where):
     config = load_config(ROOT, text)
     assert config.config_path == ROOT / "viewls.toml"
     assert all(diagnostic.path == config.config_path for diagnostic in config.diagnostics)
-    assert all(diagnostic.code is Code.CONFIG_ERROR for diagnostic in config.diagnostics)
+    assert all(diagnostic.code in (Code.CONFIG_ERROR, Code.OUTSIDE_PROJECT) for diagnostic in config.diagnostics)
     snapshot(fixture, [*summary(config, text, where), "--", *render(text, config.diagnostics)])
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -32,16 +33,18 @@ from viewls.graph import DependencyGraph
 from viewls.project.config import CONFIG_FILE, ProjectConfig, load_config
 from viewls.project.discover import discover_sources, matches_globs
 from viewls.project.extracts import ExtractInfo, resolve_extract
+from viewls.project.files import read_file
 from viewls.builders.runner import BuilderRunner
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import Draft, SourceReading, ViewKey
 from viewls.sources.read import read_source
+from viewls.source_text import SourceText, as_source
 from viewls.text import Span, moved
 
 
 class AnalysisHost:
-    def __init__(self, root: Path, config_text: str, extracts: Iterable[ExtractInfo],
-                 sources: Mapping[Path, str], registry: FunctionRegistry | None = None,
+    def __init__(self, root: Path, config_text: str | SourceText, extracts: Iterable[ExtractInfo],
+                 sources: Mapping[Path, str | SourceText], registry: FunctionRegistry | None = None,
                  staged: bool = False, runner: BuilderRunner | None = None) -> None:
         self.root = root
         # Staged: the planning stages after the logical plan wait for ``complete()``, so an
@@ -52,7 +55,8 @@ class AnalysisHost:
         self.planner = Planner()
         self._config = load_config(root, config_text)
         self._extracts: dict[str, ExtractInfo] = {}
-        self._texts: dict[Path, str] = {}  # every source file's text
+        # Every source file's text: an editor's (a str) or a file's (see ``read_file``).
+        self._sources: dict[Path, SourceText] = {}
         self._readings: dict[Path, SourceReading] = {}
         self._keys: dict[Path, tuple[ViewKey, ...]] = {}  # the views each source defines
         self._definitions: dict[ViewKey, ViewDefinition] = {}
@@ -72,7 +76,8 @@ class AnalysisHost:
         # ``runner``: a builder runner to share (its cache survives this host), else one of its own.
         self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text, _runner=runner)
         self._set_extracts(extracts)
-        modules = {path: text for path, text in sources.items() if path.suffix == ".py"}
+        sources = {path: as_source(text) for path, text in sources.items()}
+        modules = {path: source.text for path, source in sources.items() if path.suffix == ".py" and source.readable}
         if modules:  # one worker runs every builder module; reading each then finds it built
             self._context.runner.build(modules)
         with _quiet_gc():
@@ -83,11 +88,13 @@ class AnalysisHost:
     @classmethod
     def load(cls, root: Path, registry: FunctionRegistry | None = None, staged: bool = False,
              runner: BuilderRunner | None = None) -> AnalysisHost:
-        """Read a project from disk: config, extract schemas and every source file."""
+        """Read a project from disk: config, extract schemas and every source file, each
+        through ``read_file`` (regular files inside the project only)."""
         root = root.resolve()
-        config_text = read_text(root / CONFIG_FILE)
+        config_text = read_file(root / CONFIG_FILE)
         config = load_config(root, config_text)
-        sources = {path: read_text(path) for path in discover_sources(root, config)}
+        boundary = config.boundary
+        sources = {path: read_file(path, boundary) for path in discover_sources(root, config)}
         return cls(root, config_text, resolve_extracts(config), sources, registry, staged, runner)
 
     # --- inputs -------------------------------------------------------------------------
@@ -96,21 +103,22 @@ class AnalysisHost:
     def config(self) -> ProjectConfig:
         return self._config
 
-    def apply_change(self, path: Path, text: str | None) -> Snapshot:
-        """A source file's new text (``None``: the file is gone)."""
+    def apply_change(self, path: Path, text: str | SourceText | None) -> Snapshot:
+        """A source file's new text: an editor's buffer, or ``read_file``'s reading of the
+        file (``None``: the file is gone)."""
         return self.apply_changes({path: text})
 
-    def apply_changes(self, changes: Mapping[Path, str | None]) -> Snapshot:
+    def apply_changes(self, changes: Mapping[Path, str | SourceText | None]) -> Snapshot:
         touched: set[ViewKey] = set()
         structural = False  # views came or went, or dependencies changed
-        for path in [p for p, text in changes.items() if text is None and p in self._texts]:
+        for path in [p for p, text in changes.items() if text is None and p in self._sources]:
             touched |= self._forget_source(path)
             structural = True
-        changed, reshaped = self._read({p: text for p, text in changes.items()
-                                        if text is not None and self._texts.get(p) != text})
+        sources = {p: as_source(text) for p, text in changes.items() if text is not None}
+        changed, reshaped = self._read({p: source for p, source in sources.items() if self._sources.get(p) != source})
         touched |= changed
         # Then the sources that read a changed file (spec rows built by a changed builder module).
-        readers, reshaped_readers = self._read({p: self._texts[p] for p, reading in self._readings.items()
+        readers, reshaped_readers = self._read({p: self._sources[p] for p, reading in self._readings.items()
                                                 if reading.reads_files & changes.keys() and p not in changes})
         touched |= readers
         structural = structural or reshaped or reshaped_readers
@@ -121,12 +129,12 @@ class AnalysisHost:
     def refresh_builders(self) -> Snapshot:
         """Files that builders read changed on disk (a helper module, a data file): re-read
         what builders produce; the runner re-runs only builds whose inputs changed."""
-        touched, structural = self._read({p: self._texts[p] for p, reading in self._readings.items()
+        touched, structural = self._read({p: self._sources[p] for p, reading in self._readings.items()
                                           if p.suffix == ".py" or reading.reads_files})
         self._rebuild(touched, set(), structural)
         return self.snapshot()
 
-    def set_config(self, config_text: str, extracts: Iterable[ExtractInfo]) -> Snapshot:
+    def set_config(self, config_text: str | SourceText, extracts: Iterable[ExtractInfo]) -> Snapshot:
         """New ``viewls.toml`` text and the extracts it resolves to."""
         was_readable = self._config.readable
         self._config = load_config(self.root, config_text)
@@ -135,7 +143,7 @@ class AnalysisHost:
         touched: set[ViewKey] = set()
         if set(self._extracts) != old_names:  # sources generating views per extract re-read
             changed |= self._unbound_names()
-            touched |= self._read({p: self._texts[p] for p, reading in self._readings.items()
+            touched |= self._read({p: self._sources[p] for p, reading in self._readings.items()
                                    if reading.reads_extract_names})[0]
         # Every view's unknown tables read differently once the config is (un)readable.
         if was_readable != self._config.readable:
@@ -145,7 +153,7 @@ class AnalysisHost:
 
     # --- bookkeeping --------------------------------------------------------------------
 
-    def _read(self, texts: Mapping[Path, str]) -> tuple[set[ViewKey], bool]:
+    def _read(self, texts: Mapping[Path, SourceText]) -> tuple[set[ViewKey], bool]:
         """Read sources' new texts. Returns the views to re-analyse (new or changed
         definitions, and the other definitions of their names: a clash is an error at every
         place, pointing at the others) and whether the graph's shape may have changed. A
@@ -154,9 +162,9 @@ class AnalysisHost:
         touched: set[ViewKey] = set()
         reshaped = False
         fresh: list[tuple[Draft, ViewDefinition | None]] = []
-        for path, text in texts.items():
-            reading = read_source(path, text, self._context)
-            self._texts[path] = text
+        for path, source in texts.items():
+            reading = read_source(path, source, self._context)
+            self._sources[path] = source
             self._readings[path] = reading
             self._fresh.add(path)
             old_keys = set(self._keys.get(path, ()))
@@ -180,16 +188,16 @@ class AnalysisHost:
             touched |= self._by_name[draft.name]  # itself, and the places of a name clash
         return touched, reshaped
 
-    def _load(self, sources: Mapping[Path, str]) -> None:
+    def _load(self, sources: Mapping[Path, SourceText]) -> None:
         """Read and analyse a whole project as a dataflow: a view is analysed as soon as it
         and the views it reads are, while the others are still being defined (on every
         core: see ``parallel``). Names and their owners are known from the drafts alone;
         a view also waits for every other definition of its own name (a clash is reported
         at each). What cycles hold back is analysed once all is defined, in build order."""
         drafts: list[Draft] = []
-        for path, text in sources.items():
-            reading = read_source(path, text, self._context)
-            self._texts[path], self._readings[path] = text, reading
+        for path, source in sources.items():
+            reading = read_source(path, source, self._context)
+            self._sources[path], self._readings[path] = source, reading
             self._keys[path] = tuple(draft.key for draft in reading.drafts)
             self._fresh.add(path)
             drafts.extend(draft.placed() for draft in reading.drafts)
@@ -253,9 +261,12 @@ class AnalysisHost:
         return matches_globs(self.root, path, config.builder_globs, config.output)
 
     def _module_text(self, path: Path) -> str | None:
-        """A builder module's text: the host's (an editor's buffer) or the file's."""
-        text = self._texts.get(path)
-        return text if text is not None or not path.is_file() else read_text(path)
+        """A builder module's text: the host's (an editor's buffer) or the file's; None when
+        there is no such module or it cannot be read."""
+        source = self._sources.get(path)
+        if source is None and os.path.lexists(path):
+            source = read_file(path, self._config.boundary)
+        return source.text if source is not None and source.readable else None
 
     def _index(self, definition: ViewDefinition) -> None:
         self._definitions[definition.key] = definition
@@ -281,7 +292,7 @@ class AnalysisHost:
         touched: set[ViewKey] = set()
         for key in self._keys.pop(path, ()):
             touched |= self._forget(key)
-        del self._texts[path], self._readings[path]
+        del self._sources[path], self._readings[path]
         self._fresh.discard(path)
         return touched
 
@@ -397,12 +408,12 @@ class AnalysisHost:
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
             if self._ordered is None:
-                sources = {path: self._source(path) for path in sorted(self._texts)}
+                sources = {path: self._source(path) for path in sorted(self._sources)}
                 views = {name: self._views[key] for name, key in sorted(self._owner.items())}
             else:
                 sources, views = self._ordered[0].copy(), self._ordered[1].copy()
                 for path in self._fresh:
-                    if path not in self._texts:
+                    if path not in self._sources:
                         continue
                     source = sources[path] = self._source(path)
                     for view in source.views:
@@ -417,7 +428,7 @@ class AnalysisHost:
         return self._snapshot
 
     def _source(self, path: Path) -> SourceAnalysis:
-        return SourceAnalysis(path, self._texts[path], tuple(self._views[key] for key in self._keys[path]),
+        return SourceAnalysis(path, self._sources[path].text, tuple(self._views[key] for key in self._keys[path]),
                               self._readings[path].diagnostics)
 
 
@@ -508,14 +519,11 @@ def _extract_output(info: ExtractInfo) -> Output:
 def resolve_extracts(config: ProjectConfig) -> list[ExtractInfo]:
     """Extract schemas as the engine's own session reads them (e.g. Parquet strings as views)."""
     context = create_session()
-    return [resolve_extract(config.root, extract, config.config_path, context=context)
+    boundary = config.boundary
+    return [resolve_extract(config.root, extract, config.config_path, context=context, boundary=boundary)
             for extract in config.extracts]
 
 
 def read_text(path: Path) -> str:
-    """File text as the editor would show it (a UTF-8 byte order mark is not text:
-    editors hide it); unreadable bytes never abort analysis."""
-    try:
-        return path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return ""
+    """A file's text as analysed (see ``read_file``), for showing it."""
+    return read_file(path).text

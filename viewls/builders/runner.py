@@ -15,6 +15,7 @@ import os
 import queue
 import re
 import signal
+import stat
 import threading
 import time
 from collections.abc import Mapping
@@ -316,6 +317,8 @@ def _digest(kind: str, path: Path, texts: dict[Path, str]) -> str | None:
             data = "\0".join(sorted(os.listdir(path))).encode()
         elif path in texts:
             data = texts[path].encode()
+        elif not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a named pipe or a device: never read (it could block or never end)
         else:
             data = path.read_bytes()
     except OSError:

@@ -27,6 +27,7 @@ from viewls.ide.references import Kind, Named, Symbol, declared_at, name_at, usa
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.planner import quote
 from viewls.project.discover import matches_globs
+from viewls.project.names import name_problem
 from viewls.sql.dialect import DIALECT
 from viewls.sql.spans import name_span, node_span, token_span
 from viewls.text import LineIndex, Span
@@ -181,8 +182,9 @@ def _invalid(snapshot: Snapshot, symbol: Symbol, new: str) -> str | None:
         return f"'{new}' starts or ends with spaces or holds control characters"
     if symbol.kind is Kind.CTE or new == symbol.name:
         return None
-    if "/" in new or "\\" in new or new.startswith("."):
-        return f"'{new}' cannot name a view: a view's name is its file name (no '/' or '\\', no leading '.')"
+    problem = name_problem(new)  # the rule check applies to every view file's name
+    if problem is not None:
+        return problem
     other = next((view for view in snapshot.definitions() if view.name == new), None)
     if other is not None:
         return f"a view named '{new}' already exists: {_relative(snapshot, other.path)}"

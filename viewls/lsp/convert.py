@@ -6,6 +6,7 @@ conversion in either direction goes through this module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,9 +48,11 @@ class Document:
         """The length of ``text`` in the negotiated code units."""
         if self._encoding == UTF32 or text.isascii():
             return len(text)
+        # A buffer may hold a lone surrogate (see ``viewls.source_text``): one UTF-16 code
+        # unit, three UTF-8 bytes, as U+FFFD, which analysis reads in its place.
         if self._encoding == UTF8:
-            return len(text.encode("utf-8"))
-        return len(text.encode("utf-16-le")) // 2
+            return len(text.encode("utf-8", "surrogatepass"))
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.start), end=self.position(span.end))
@@ -73,9 +76,10 @@ def uri(path: Path) -> str:
 
 
 def path_of(uri: str) -> Path | None:
-    """The file behind a URI; None for URIs that are not files."""
+    """The file behind a URI (symbolic links followed, a loop left as it is); None for URIs
+    that are not files."""
     path = to_fs_path(uri)
-    return Path(path).resolve() if path else None
+    return Path(os.path.realpath(path)) if path else None
 
 
 def diagnostic(d: Diagnostic, document: Document,

@@ -19,6 +19,7 @@ from viewls.lsp.convert import path_of, uri
 from viewls.lsp.errors import request_failed
 from viewls.lsp.server import ViewlsServer
 from viewls.lsp.workspace import Project
+from viewls.source_text import as_source
 
 
 def register(server: ViewlsServer) -> None:
@@ -136,6 +137,6 @@ def _version(project: Project, snapshot: Snapshot, path: Path, saved: dict[Path,
         version, text = project.open[path]
     else:
         version, text = None, saved[path] if path in saved else project.disk_text(path)
-    if text != snapshot.sources[path].text:
+    if text is None or as_source(text).text != snapshot.sources[path].text:  # compared as analysed
         raise JsonRpcContentModified(f"{path.name} changed while renaming; try again")
     return version

@@ -86,7 +86,7 @@ class ViewlsServer(LanguageServer):
         loop = asyncio.get_running_loop()
         # Documents opened before the project was known: their buffers win from the start.
         for document in list(self.workspace.text_documents.values()):
-            path = Path(document.path).resolve() if document.path else None
+            path = path_of(document.uri)
             if path is not None and project.owns(path):
                 project.open[path] = (document.version, document.source)
         self.report_status(project, status.LOADING)

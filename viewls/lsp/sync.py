@@ -34,7 +34,7 @@ def register(server: ViewlsServer) -> None:
             return
         project.open.pop(path, None)
         project.announced.discard(path)
-        ls.schedule(project, path, project.disk_text(path))  # the saved file is the truth again
+        ls.schedule(project, path, project.disk_source(path))  # the saved file is the truth again
 
 
 def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:

@@ -46,7 +46,7 @@ def register(server: ViewlsServer) -> None:
             project = ls.project_for(path)
             if project is not None:
                 if path not in project.open:  # an open buffer wins over the disk
-                    ls.schedule(project, path, project.disk_text(path))
+                    ls.schedule(project, path, project.disk_source(path))
                 continue
             inside = {p for p in ls.projects.values() if path.is_relative_to(p.root)}
             if path.suffix in (".py", ".toml"):  # read by builders, not an extract's data

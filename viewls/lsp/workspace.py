@@ -10,13 +10,15 @@ import gc
 import os
 from pathlib import Path
 
-from viewls.analysis.host import AnalysisHost, read_text, resolve_extracts
+from viewls.analysis.host import AnalysisHost, resolve_extracts
 from viewls.analysis.snapshot import Snapshot
 from viewls.builders.runner import BuilderRunner
 from viewls.diagnostics import Diagnostic
 from viewls.lsp.convert import UTF16, Document
 from viewls.project.config import CONFIG_FILE, DEFAULT_SPECS, DEFAULT_VIEWS, load_config
 from viewls.project.discover import is_source_file, matches_globs
+from viewls.project.files import Boundary, read_file
+from viewls.source_text import SourceText
 
 # Directories never searched for projects: dependencies, build output, VCS data.
 _SKIPPED = {"node_modules", "target", "__pycache__", "site-packages"}
@@ -123,9 +125,18 @@ class Project:
     def reload_extracts(self) -> Snapshot:
         """Data files changed: re-read the extracts' schemas under the same config."""
         assert self.host is not None
-        config_text = read_text(self.root / CONFIG_FILE)
+        config_text = read_file(self.root / CONFIG_FILE)
         return self.host.set_config(config_text, resolve_extracts(load_config(self.root, config_text)))
+
+    def disk_source(self, path: Path) -> SourceText | None:
+        """A closed document's file as analysis reads it (``read_file``: a pipe, a device or
+        a file outside the project is refused, never read), or None when the file is gone."""
+        if not os.path.lexists(path):
+            return None
+        boundary = self.snapshot.config.boundary if self.snapshot is not None else Boundary.of(self.root)
+        return read_file(path, boundary)
 
     def disk_text(self, path: Path) -> str | None:
         """The saved text of a closed document, or None when the file is gone."""
-        return read_text(path) if path.is_file() else None
+        source = self.disk_source(path)
+        return source.text if source is not None else None

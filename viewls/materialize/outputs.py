@@ -19,6 +19,7 @@ from viewls.analysis.model import ViewAnalysis
 from viewls.analysis.snapshot import Snapshot
 from viewls.engine.writer import TEMPORARY_PREFIX
 from viewls.project.extracts import data_base
+from viewls.project.names import name_problem
 
 FINGERPRINT = "viewls.fingerprint"
 LOCK_FILE = ".viewls.lock"
@@ -58,8 +59,9 @@ def _inside_data_directory(directory: Path, file: Path, root: Path) -> bool:
 
 def output_path(directory: Path, name: str) -> Path:
     """The output file of view ``name``, which can never be outside ``directory``."""
-    if not name or name.startswith(".") or any(c in name for c in ("/", "\\", "\0")) or os.sep in name:
-        raise OutputError(f"view name '{name}' cannot be an output file name")
+    problem = name_problem(name)  # the rule check applies to every view name
+    if problem is not None:
+        raise OutputError(problem)
     return directory / f"{name}.parquet"
 
 

@@ -21,9 +21,11 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePath
 
 from viewls.diagnostics import Code, Diagnostic, error, warning
+from viewls.project.files import Boundary, literal_base, outside_message
 from viewls.project.formats import FORMATS, format_of
 from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys, toml_syntax_error
 from viewls.project.types import ArrowTypeError, parse_arrow_type
+from viewls.source_text import SourceText, as_source
 from viewls.suggest import closest, did_you_mean
 from viewls.text import LineIndex, Span
 
@@ -33,7 +35,7 @@ DEFAULT_SPECS = ("specs/**/*.toml",)
 DEFAULT_OUTPUT = "target"
 
 _TOP_KEYS = ("project", "extracts")
-_PROJECT_KEYS = ("views", "specs", "builders", "output")
+_PROJECT_KEYS = ("views", "specs", "builders", "output", "allow_outside")
 # Each kind of view source: its key in [project], its default globs and an example glob.
 _SOURCE_GLOBS = {"views": (DEFAULT_VIEWS, "views/**/*.sql"), "specs": (DEFAULT_SPECS, "specs/**/*.toml"),
                  "builders": ((), "specs/**/*.py")}
@@ -77,14 +79,28 @@ class ProjectConfig:
     readable: bool = True
     spec_globs: tuple[str, ...] = DEFAULT_SPECS  # dataset spec files ([[view]], [[template]])
     builder_globs: tuple[str, ...] = ()  # Python builder modules: they run code, so opt-in
+    # Directories outside the root whose files the project may read (relative to the root).
+    allow_outside: tuple[str, ...] = ()
 
     def extract(self, name: str) -> ExtractConfig | None:
         return next((extract for extract in self.extracts if extract.name == name), None)
 
+    @property
+    def boundary(self) -> Boundary:
+        """Where the project may read files: its root and the directories it allows."""
+        return Boundary.of(self.root, self.allow_outside)
 
-def load_config(root: Path, text: str) -> ProjectConfig:
-    """The configuration ``text`` describes for the project at ``root``."""
+
+def load_config(root: Path, text: str | SourceText) -> ProjectConfig:
+    """The configuration ``text`` describes for the project at ``root``; a text that could
+    not be read (see ``viewls.project.files``) is a configuration error."""
     config_path = root / CONFIG_FILE
+    source = as_source(text)
+    text = source.text
+    if source.problems:
+        diagnostics = tuple(error(config_path, problem.span, Code.CONFIG_ERROR, problem.message)
+                            for problem in source.problems)
+        return ProjectConfig(root, config_path, DEFAULT_VIEWS, DEFAULT_OUTPUT, (), diagnostics, readable=False)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -94,6 +110,8 @@ def load_config(root: Path, text: str) -> ProjectConfig:
     checker.unknown_keys(document, (), _TOP_KEYS)
     project = checker.table(document, ("project",))
     checker.unknown_keys(project, ("project",), _PROJECT_KEYS)
+    allow_outside = checker.allow_outside(project)
+    checker.boundary = Boundary.of(root, allow_outside)
     return ProjectConfig(
         root=root,
         config_path=config_path,
@@ -102,6 +120,7 @@ def load_config(root: Path, text: str) -> ProjectConfig:
         builder_globs=checker.globs(project, "builders"),
         output=checker.output(project),
         extracts=checker.extracts(checker.table(document, ("extracts",))),
+        allow_outside=allow_outside,
         diagnostics=tuple(sorted(checker.diagnostics, key=lambda diagnostic: diagnostic.span)),
     )
 
@@ -133,6 +152,7 @@ class _Checker:
         self.config_path = config_path
         self.locations = locations
         self.diagnostics: list[Diagnostic] = []
+        self.boundary: Boundary | None = None  # known once allow_outside is read
 
     def span(self, path: KeyPath, *, value: bool = False) -> Span:
         location = self.locations.get(path)
@@ -148,9 +168,10 @@ class _Checker:
         *,
         value: bool = False,
         suggestion: str | None = None,
+        code: Code = Code.CONFIG_ERROR,
     ) -> None:
         span = self.span(path, value=value)
-        diagnostic = make(self.config_path, span, Code.CONFIG_ERROR, message, suggestion=suggestion)
+        diagnostic = make(self.config_path, span, code, message, suggestion=suggestion)
         self.diagnostics.append(diagnostic)
 
     def wrong_type(self, path: KeyPath, found: object, expected: str, example: str = "") -> None:
@@ -200,9 +221,30 @@ class _Checker:
             self.report(error, path, message, value=True)
         elif _misplaced_double_star(glob):
             self.report(error, path, _DOUBLE_STAR_MESSAGE, value=True)
+        elif self.boundary is not None and not self.boundary.admits(literal_base(self.boundary.root, glob)):
+            base = literal_base(self.boundary.root, glob)
+            self.report(error, path, outside_message(f"glob '{glob}'", base, self.boundary), value=True,
+                        code=Code.OUTSIDE_PROJECT)
         else:
             return True
         return False
+
+    def allow_outside(self, project: dict) -> tuple[str, ...]:
+        """``[project] allow_outside``: directories outside the root the project may read."""
+        path = ("project", "allow_outside")
+        value = project.get("allow_outside", [])
+        if not isinstance(value, list):
+            self.wrong_type(path, value, "an array of directories", '["../shared"]')
+            return ()
+        allowed = []
+        for index, entry in enumerate(value):
+            if not isinstance(entry, str):
+                self.wrong_type((*path, index), entry, "a directory path", '"../shared"')
+            elif not entry.strip():
+                self.report(error, (*path, index), "an empty entry would allow nothing; remove it", value=True)
+            else:
+                allowed.append(entry)
+        return tuple(allowed)
 
     def output(self, project: dict) -> str:
         path = ("project", "output")

@@ -25,6 +25,7 @@ from datafusion import DataFrame, SessionContext
 
 from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.config import ExtractConfig
+from viewls.project.files import Boundary, outside_message
 from viewls.project.formats import FORMATS, SUFFIXES, format_of
 from viewls.project.types import format_arrow_type, parse_arrow_type
 from viewls.suggest import did_you_mean
@@ -53,14 +54,20 @@ def resolve_extract(
     config_path: Path,
     *,
     context: SessionContext | None = None,
+    boundary: Boundary | None = None,
 ) -> ExtractInfo:
     """The files and schema of ``config``; never raises.
 
     ``context`` should be the engine's session so that reading options agree with
-    materialization; a default session is used when none is given.
+    materialization; a default session is used when none is given. Data outside
+    ``boundary`` (default: the project root) is refused, never read.
     """
     resolver = _Resolver(root, config, config_path)
-    files = resolver.files()
+    boundary = boundary or Boundary.of(root)
+    outside = resolver.outside(boundary)  # never even list what lies outside
+    files = [] if outside else resolver.files()
+    if outside or resolver.outside(boundary, files):
+        return ExtractInfo(config.name, config.format, (), None, tuple(resolver.diagnostics), ())
     data_format = resolver.data_format(files)
     declared = _declared_schema(config)
     schema = declared
@@ -139,9 +146,9 @@ class _Resolver:
         self.base = data_base(root, config)
         self.diagnostics: list[Diagnostic] = []
 
-    def report(self, make, span, message: str, suggestion: str | None = None) -> None:
+    def report(self, make, span, message: str, suggestion: str | None = None, code: Code = Code.EXTRACT_ERROR) -> None:
         full = f"extract '{self.config.name}': {message}"
-        diagnostic = make(self.config_path, span, Code.EXTRACT_ERROR, full, suggestion=suggestion)
+        diagnostic = make(self.config_path, span, code, full, suggestion=suggestion)
         self.diagnostics.append(diagnostic)
 
     def shown(self, file: Path) -> str:
@@ -149,6 +156,21 @@ class _Resolver:
         if file.is_relative_to(self.root):
             return file.relative_to(self.root).as_posix()
         return str(file)
+
+    def outside(self, boundary: Boundary, files: list[Path] | None = None) -> bool:
+        """Whether the data lies outside ``boundary``: where the path points (``files``
+        None), or one of ``files`` (a symbolic link leading out); reported at the path."""
+        if files is None:
+            target = None if boundary.admits(self.base) else self.base
+            what = f"'{self.config.path}'"
+        else:
+            target = next((file for file in files if not boundary.admits(file)), None)
+            what = f"'{self.shown(target)}'" if target is not None else ""
+        if target is None:
+            return False
+        message = outside_message(what, target, boundary)
+        self.report(error, self.config.path_span, message, code=Code.OUTSIDE_PROJECT)
+        return True
 
     def files(self) -> list[Path]:
         if _WILDCARD.search(self.config.path):
@@ -172,6 +194,7 @@ class _Resolver:
                 Path(directory, name)
                 for name in names
                 if not name.startswith(".") and Path(name).suffix.lower() in suffixes
+                and Path(directory, name).is_file()  # a named pipe would block the reader
             ]
         return sorted(found)
 

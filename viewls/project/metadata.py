@@ -27,6 +27,7 @@ _COLUMN_KEYS = frozenset(
 _HEADER_LINE = re.compile(
     r"--[ \t]*@(?P<key>[A-Za-z_][\w-]*)[ \t]*(?P<colon>:?)[ \t]*(?P<value>.*?)\s*$"
 )
+_BREAK = re.compile(r"\r\n?|\n")
 _ORDERING_KEY = re.compile(
     r'(?P<name>"(?:[^"]|"")+"|[^\s"]+)(?:\s+(?P<direction>asc|desc))?', re.IGNORECASE
 )
@@ -75,19 +76,25 @@ def metadata_of(path: Path, description: str | None, ordering: Iterable[tuple[st
                         tuple(dict.fromkeys(evidence)), tuple(reader.diagnostics))
 
 
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line, its line break excluded: lines end where LSP and
+    editors end them (``\n``, ``\r\n``, a lone ``\r``), so every reader of the text agrees."""
+    start = 0
+    for match in _BREAK.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
 def _header_lines(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each comment line before the first line holding SQL."""
-    start = 0
-    while start <= len(text):
-        end = text.find("\n", start)
-        end = len(text) if end == -1 else end
+    for start, end in _lines(text):
         line = text[start:end]
         content = line.lstrip()
         if content and not content.startswith("--"):
             return
         if content:
             yield start + len(line) - len(content), end
-        start = end + 1
 
 
 class _HeaderReader:
@@ -180,8 +187,8 @@ def _split_commas(value: str) -> Iterator[tuple[int, str]]:
 
 def query_start(text: str) -> Span:
     """The first word of the query, past the metadata header and comments."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for offset, line_end in _lines(text):
+        line = text[offset:line_end]
         stripped = line.strip()
         if stripped and not stripped.startswith("--"):
             start = offset + len(line) - len(line.lstrip())
@@ -189,5 +196,4 @@ def query_start(text: str) -> Span:
             while end < len(text) and not text[end].isspace():
                 end += 1
             return Span(start, end)
-        offset += len(line)
     return Span(0, 0)

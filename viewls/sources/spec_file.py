@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -275,7 +276,7 @@ class _Reader:
             self.report(error, place, f"'builder' names a function of a builder module, e.g. "
                         f'builder = "specs/custom.py:{name}"', value=True)
             return
-        module = (self.context.root / module_name).resolve()
+        module = Path(os.path.realpath(self.context.root / module_name))  # a link loop stays a path
         if not self.context.may_build(module):
             self.report(error, place, f"{module_name} is not a builder module: add it to [project] builders "
                         "(builders run Python code, so they are opt-in)", value=True)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from viewls.diagnostics import Diagnostic
+from viewls.diagnostics import Code, Diagnostic, error
 from viewls.project.metadata import parse_metadata, query_start
+from viewls.project.names import name_problem
 from viewls.sources.draft import Draft, SourceReading, ViewKey
+from viewls.sources.refused import refused_reading
 from viewls.sql.parse import parse_query
 from viewls.text import Span
 
@@ -30,6 +32,9 @@ class FileQuery:
 
 
 def read_sql_file(path: Path, text: str) -> SourceReading:
+    problem = name_problem(path.stem)
+    if problem is not None:  # no build could write its output
+        return refused_reading(path, text, (error(path, Span(0, 0), Code.INVALID_NAME, f"{problem}; rename the file"),))
     origin = FileQuery(path, text)
     draft = Draft(ViewKey(path, path.stem), text, text, parse_metadata(path, text), query_start(text),
                   Span(0, len(text)), origin)
