@@ -45,6 +45,7 @@ class Code(StrEnum):
     RUNS_AS_WRITTEN = "runs-as-written"
     SPEC_ERROR = "spec-error"
     BUILDER_ERROR = "builder-error"
+    LIMIT_EXCEEDED = "limit-exceeded"
 
 
 @dataclass(frozen=True, slots=True)

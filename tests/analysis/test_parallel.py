@@ -58,10 +58,10 @@ def test_workers_define_exactly_what_this_process_defines(tmp_path, jobs):
 def crash_in_workers(how):
     parent = os.getpid()
 
-    def derive_or_crash(draft):
+    def derive_or_crash(draft, deadline):
         if os.getpid() != parent:
             how()
-        return derive(draft)
+        return derive(draft, deadline)
     return derive_or_crash
 
 
@@ -83,10 +83,10 @@ def test_an_interrupted_definition_leaves_no_worker_behind(tmp_path, monkeypatch
     all_drafts = drafts(tmp_path)
     parent = os.getpid()
 
-    def interrupted(draft):
+    def interrupted(draft, deadline):
         if os.getpid() == parent:
             raise KeyboardInterrupt
-        return derive(draft)
+        return derive(draft, deadline)
 
     monkeypatch.setattr(parallel, "derive", interrupted)
     with pytest.raises(KeyboardInterrupt):

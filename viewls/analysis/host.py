@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+from viewls.analysis.deadline import Deadline
 from viewls.analysis.model import Output, SourceAnalysis, State, ViewAnalysis, ViewDefinition
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.parallel import define_views
@@ -51,6 +52,7 @@ class AnalysisHost:
         self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
+        self._deadline = Deadline(self._config.limits.max_analysis_seconds)  # per step of one view
         self._extracts: dict[str, ExtractInfo] = {}
         self._texts: dict[Path, str] = {}  # every source file's text
         self._readings: dict[Path, SourceReading] = {}
@@ -70,7 +72,8 @@ class AnalysisHost:
         self._ordered: tuple[dict[Path, SourceAnalysis], dict[str, ViewAnalysis]] | None = None
         self._fresh: set[Path] = set()
         # ``runner``: a builder runner to share (its cache survives this host), else one of its own.
-        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text, _runner=runner)
+        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text,
+                                    limits=self._config.limits, _runner=runner)
         self._set_extracts(extracts)
         modules = {path: text for path, text in sources.items() if path.suffix == ".py"}
         if modules:  # one worker runs every builder module; reading each then finds it built
@@ -141,6 +144,10 @@ class AnalysisHost:
         # Every view's unknown tables read differently once the config is (un)readable.
         if was_readable != self._config.readable:
             touched |= set(self._definitions)
+        if self._config.limits != self._context.limits:  # a view may cross a limit, or no longer
+            self._context.limits = self._config.limits
+            self._deadline = Deadline(self._config.limits.max_analysis_seconds)
+            touched |= self._read(dict(self._texts))[0]
         self._rebuild(touched, changed, structural=True)
         return self.snapshot()
 
@@ -174,7 +181,7 @@ class AnalysisHost:
                 if old is not None:
                     self._unindex(old)
                 fresh.append((draft, old))
-        for (draft, old), definition in zip(fresh, define_views([draft.placed() for draft, _ in fresh])):
+        for (draft, old), definition in zip(fresh, define_views([draft.placed() for draft, _ in fresh], deadline=self._deadline)):
             self._index(definition)
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
         for draft, _ in fresh:
@@ -296,6 +303,8 @@ class AnalysisHost:
             _, key = heapq.heappop(heap)
             self._deferred.discard(key)
             analysis = analyse_view(self._definitions[key], env)
+            if self.staged and analysis.output.state is State.OK:
+                self._deferred.add(key)  # its later planning stages wait for ``complete()``
             for referrer in self._record(key, analysis):
                 if referrer not in queued:
                     queued.add(referrer)
@@ -374,17 +383,16 @@ class AnalysisHost:
 class _Env:
     """What one view's analysis may see of the rest of the project."""
 
-    __slots__ = ("_host", "planner", "registry")
+    __slots__ = ("_host", "deadline", "planner", "registry")
 
     def defer(self, key: ViewKey) -> bool:
-        if self._host.staged:
-            self._host._deferred.add(key)
-        return self._host.staged
+        return self._host.staged  # the host records the deferral: analysis changes nothing of it
 
     def __init__(self, host: AnalysisHost) -> None:
         self._host = host
         self.planner = host.planner
         self.registry = host.registry
+        self.deadline = host._deadline
 
     def output(self, name: str) -> Output | None:
         return self._host._outputs.get(name)

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from viewls.analysis.model import ViewDefinition
-from viewls.analysis.view import Derived, assemble, derive
+from viewls.analysis.deadline import Deadline
+from viewls.analysis.view import NO_DEADLINE, Derived, assemble, derive
 from viewls.sources.draft import Draft
 
 # A worker pays for itself from about this many views in its share (a fork and a pickle
@@ -32,26 +33,27 @@ MIN_SHARE = 64
 JOBS_VARIABLE = "VIEWLS_JOBS"  # the number of processes to define views in; 1: this one only
 
 
-def define_views(drafts: Sequence[Draft], jobs: int | None = None) -> list[ViewDefinition]:
-    """``[define_view(d) for d in drafts]``, shared among ``jobs`` processes (default: see
-    ``_jobs``)."""
+def define_views(drafts: Sequence[Draft], jobs: int | None = None,
+                 deadline: Deadline = NO_DEADLINE) -> list[ViewDefinition]:
+    """``[define_view(d, deadline) for d in drafts]``, shared among ``jobs`` processes
+    (default: see ``_jobs``)."""
     if jobs is None:
         jobs = _jobs(len(drafts))
     if jobs <= 1 or len(drafts) < jobs or not _can_fork():
-        return [assemble(draft, derive(draft)) for draft in drafts]
+        return [assemble(draft, derive(draft, deadline)) for draft in drafts]
     shares = [range(k, len(drafts), jobs) for k in range(jobs)]
     derived: list[Derived | None] = [None] * len(drafts)
-    workers = [_Worker(drafts, share) for share in shares[1:]]
+    workers = [_Worker(drafts, share, deadline) for share in shares[1:]]
     try:
         for i in shares[0]:
-            derived[i] = derive(drafts[i])
+            derived[i] = derive(drafts[i], deadline)
         for share, worker in zip(shares[1:], workers):
             for i, result in zip(share, worker.results()):
                 derived[i] = result
     finally:
         for worker in workers:
             worker.stop()
-    return [assemble(draft, result if result is not None else derive(draft))
+    return [assemble(draft, result if result is not None else derive(draft, deadline))
             for draft, result in zip(drafts, derived)]
 
 
@@ -77,7 +79,7 @@ def _can_fork() -> bool:
 class _Worker:
     """A forked process defining one share of the drafts, answering on a pipe."""
 
-    def __init__(self, drafts: Sequence[Draft], share: range) -> None:
+    def __init__(self, drafts: Sequence[Draft], share: range, deadline: Deadline) -> None:
         self.count = len(share)
         self.pid: int | None = None
         self.read_end: int | None = None
@@ -93,7 +95,7 @@ class _Worker:
             return
         if pid == 0:
             os.close(read_end)
-            _serve(drafts, share, write_end)
+            _serve(drafts, share, deadline, write_end)
         os.close(write_end)
         self.pid, self.read_end = pid, read_end
 
@@ -123,7 +125,7 @@ class _Worker:
             self.pid = None
 
 
-def _serve(drafts: Sequence[Draft], share: range, write_end: int) -> NoReturn:
+def _serve(drafts: Sequence[Draft], share: range, deadline: Deadline, write_end: int) -> NoReturn:
     """The worker's whole life: define its share, send the results, leave without running
     anything of the parent's (no atexit handler, no flush of inherited buffers)."""
     status = 1
@@ -131,7 +133,7 @@ def _serve(drafts: Sequence[Draft], share: range, write_end: int) -> NoReturn:
         results: list[Derived | None] = []
         for i in share:
             try:
-                results.append(derive(drafts[i]))
+                results.append(derive(drafts[i], deadline))
             except Exception:  # noqa: BLE001 - defined again by the parent, which reports it
                 results.append(None)
         with os.fdopen(write_end, "wb") as pipe:

@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 
 from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.formats import FORMATS, format_of
+from viewls.project.limits import KEYS as LIMIT_KEYS, Limits, read_limits
 from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys, toml_syntax_error
 from viewls.project.types import ArrowTypeError, parse_arrow_type
 from viewls.suggest import closest, did_you_mean
@@ -32,7 +33,7 @@ DEFAULT_VIEWS = ("views/**/*.sql",)
 DEFAULT_SPECS = ("specs/**/*.toml",)
 DEFAULT_OUTPUT = "target"
 
-_TOP_KEYS = ("project", "extracts")
+_TOP_KEYS = ("project", "extracts", "limits")
 _PROJECT_KEYS = ("views", "specs", "builders", "output")
 # Each kind of view source: its key in [project], its default globs and an example glob.
 _SOURCE_GLOBS = {"views": (DEFAULT_VIEWS, "views/**/*.sql"), "specs": (DEFAULT_SPECS, "specs/**/*.toml"),
@@ -77,6 +78,7 @@ class ProjectConfig:
     readable: bool = True
     spec_globs: tuple[str, ...] = DEFAULT_SPECS  # dataset spec files ([[view]], [[template]])
     builder_globs: tuple[str, ...] = ()  # Python builder modules: they run code, so opt-in
+    limits: Limits = Limits()  # [limits]: per-view size and analysis time
 
     def extract(self, name: str) -> ExtractConfig | None:
         return next((extract for extract in self.extracts if extract.name == name), None)
@@ -102,6 +104,7 @@ def load_config(root: Path, text: str) -> ProjectConfig:
         builder_globs=checker.globs(project, "builders"),
         output=checker.output(project),
         extracts=checker.extracts(checker.table(document, ("extracts",))),
+        limits=checker.limits(checker.table(document, ("limits",))),
         diagnostics=tuple(sorted(checker.diagnostics, key=lambda diagnostic: diagnostic.span)),
     )
 
@@ -221,6 +224,10 @@ class _Checker:
         message = f"'project.output' {problem}, e.g. output = {fix}"
         self.report(error, path, message, value=True, suggestion=fix)
         return DEFAULT_OUTPUT
+
+    def limits(self, table: dict) -> Limits:
+        self.unknown_keys(table, ("limits",), LIMIT_KEYS)
+        return read_limits(table, lambda key, message: self.report(error, ("limits", key), message, value=True))
 
     def extracts(self, table: dict) -> tuple[ExtractConfig, ...]:
         found = (self.extract(name, entry) for name, entry in table.items())

@@ -1,0 +1,101 @@
+"""The per-view time limit (``[limits] max_analysis_seconds``): one runaway view cannot
+stall the others.
+
+Each step of one view's analysis (defining it, planning it, its later planning stages)
+runs on a helper thread while the analysing thread waits at most the limit. Past it, the
+analysing thread moves on (the view gets a ``limit-exceeded`` error) and abandons the
+helper:
+
+- Python code (viewls's own, sqlglot's) is stopped: ``TimedOut`` is raised in the helper
+  at its next bytecode (``PyThreadState_SetAsyncExc``). It derives from BaseException so
+  that no ``except Exception`` on the way turns it into a diagnostic.
+- A call into Rust (DataFusion's parser, planner or optimizer) cannot be stopped: it
+  releases the GIL, so it no longer holds anything up, but it runs to its end on the
+  abandoned thread (one core busy meanwhile), then the thread stops. The size limit
+  bounds most such calls; a few constructs make DataFusion's optimizer slow on small
+  texts (a sum of thousands of terms).
+
+A step only reads the host's state and returns plain results, so an abandoned step
+changes nothing; its result is dropped. Handing a step to the helper costs some
+microseconds; the helper is kept for the next step. A forked worker process (see
+``parallel``) starts a helper of its own.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import queue
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class TimedOut(BaseException):
+    """A step ran past the time limit (raised in the abandoned helper, and to the caller)."""
+
+
+class Deadline:
+    """Runs steps with a time limit each (None: no limit, in the calling thread)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._helper: _Helper | None = None
+
+    def run(self, step: Callable[..., T], *args: object) -> T:
+        """``step(*args)``, or TimedOut after ``seconds``."""
+        if self.seconds is None:
+            return step(*args)
+        helper = self._helper
+        if helper is None or helper.pid != os.getpid():  # none yet, or inherited through fork
+            helper = self._helper = _Helper()
+        try:
+            return helper.run(step, args, self.seconds)
+        except TimedOut:
+            self._helper = None  # abandoned: the next step gets a fresh helper
+            raise
+
+
+class _Helper:
+    """A daemon thread running one step at a time."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._steps: queue.SimpleQueue = queue.SimpleQueue()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="viewls-analysis-step", daemon=True)
+        self._thread.start()
+
+    def run(self, step: Callable[..., T], args: tuple, seconds: float) -> T:
+        self._steps.put((step, args))
+        try:
+            ok, value = self._results.get(timeout=seconds)
+        except queue.Empty:
+            self._abandon()
+            raise TimedOut from None
+        if ok:
+            return value
+        raise value
+
+    def _serve(self) -> None:
+        try:
+            while (task := self._steps.get()) is not None:
+                step, args = task
+                try:
+                    outcome = (True, step(*args))
+                except TimedOut:
+                    raise
+                except BaseException as failure:  # noqa: BLE001 - re-raised in the caller's thread
+                    outcome = (False, failure)
+                self._results.put(outcome)
+        except TimedOut:
+            return  # abandoned
+
+    def _abandon(self) -> None:
+        """Stop the step's Python code at its next bytecode, and the thread after it."""
+        ident = self._thread.ident
+        if ident is not None and self._thread.is_alive():
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TimedOut))
+        self._steps.put(None)  # ends the thread should the exception arrive between steps
