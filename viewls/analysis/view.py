@@ -279,8 +279,7 @@ def _duplicate(definition: ViewDefinition, shadow: Definition) -> Diagnostic:
 def _duplicate_column(definition: ViewDefinition, schema: pa.Schema) -> Diagnostic | None:
     """A view's columns are what dependents read by name, so each name must be unique
     (DataFusion plans such a query, but no table or view can hold its output)."""
-    names = schema.names
-    name = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    name = _first_repeated(schema.names)
     if name is None:
         return None
     items = definition.output_items()
@@ -291,6 +290,16 @@ def _duplicate_column(definition: ViewDefinition, schema: pa.Schema) -> Diagnost
     return error(definition.path, span, Code.DUPLICATE_COLUMN,
                  f"the view outputs column '{name}' more than once; give each output column its own name "
                  f"(e.g. `t.{name} AS t_{name}`)")
+
+
+def _first_repeated(names: list[str]) -> str | None:
+    """The first name that occurs a second time (in linear time: a select list may be long)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
 
 
 def _unknown_table(definition: ViewDefinition, ref: TableRef, env: Environment) -> Diagnostic:
