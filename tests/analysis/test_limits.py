@@ -230,23 +230,23 @@ def test_python_work_past_the_limit_is_stopped_not_left_running():
 
 
 def test_defining_a_long_select_list_takes_linear_time():
-    """viewls's own work on a select list grows linearly (it was quadratic: 50,000 items
-    took 48 s); DataFusion's planning is measured in RELIABILITY.md."""
+    """Defining a view (sqlglot's parse, lineage, canonical SQL, DataFusion's parser) grows
+    linearly with its select list; DataFusion's planning does not (see RELIABILITY.md)."""
     def seconds(items: int) -> float:
         text = "SELECT " + ", ".join(f"a + {k} AS c{k}" for k in range(items)) + " FROM t"
         draft = read_sql_file(Path("wide.sql"), text).drafts[0]
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: other processes on the machine do not count
         derive(draft)
-        return time.perf_counter() - started
+        return time.process_time() - started
     seconds(1000)
-    small, large = min(seconds(4000) for _ in range(2)), min(seconds(16_000) for _ in range(2))
+    small, large = min(seconds(4000) for _ in range(3)), min(seconds(16_000) for _ in range(3))
     assert large / small < 8, (small, large)  # linear: 4; quadratic: 16
 
 
 def test_finding_a_repeated_output_column_takes_linear_time():
     from viewls.analysis.view import _duplicate_column
     from viewls.analysis.model import ViewDefinition
-    names = [f"c{k}" for k in range(200_000)] + ["c7"]
+    names = [f"c{k}" for k in range(40_000)] + ["c7"]  # every name compared with the ones before: 14 s
     schema = pa.schema([(name, pa.int64()) for name in names])
     text = "SELECT 1 AS c7, 2 AS c7"
     definition = read_sql_file(Path("v.sql"), text).drafts[0]
@@ -254,5 +254,5 @@ def test_finding_a_repeated_output_column_takes_linear_time():
                           definition.metadata, None, None, ())
     started = time.perf_counter()
     found = _duplicate_column(view, schema)
-    assert time.perf_counter() - started < 2  # quadratic: minutes
+    assert time.perf_counter() - started < 2
     assert found is not None and found.code is Code.DUPLICATE_COLUMN and "'c7'" in found.message

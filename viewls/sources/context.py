@@ -20,8 +20,8 @@ class ReadContext:
     module_text: Callable[[Path], str | None] = lambda path: None
     limits: Limits = Limits()  # a source over max_view_bytes is not parsed
     _runner: BuilderRunner | None = field(default=None, repr=False)
-    # Spec rows read so far, by their text (and what else their reading depends on): an
-    # edit of one row re-reads that row alone.
+    # Each spec file's rows as last read, by their text (and what else their reading depends
+    # on): an edit of one row re-reads that row alone; rows no file holds any more are dropped.
     rows: dict = field(default_factory=dict, repr=False)
 
     @property
