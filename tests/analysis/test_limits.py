@@ -256,3 +256,23 @@ def test_finding_a_repeated_output_column_takes_linear_time():
     found = _duplicate_column(view, schema)
     assert time.perf_counter() - started < 2
     assert found is not None and found.code is Code.DUPLICATE_COLUMN and "'c7'" in found.message
+
+
+# --- memory --------------------------------------------------------------------------------
+
+
+def test_spec_rows_are_remembered_for_the_rows_a_file_holds_not_for_every_edit(tmp_path):
+    """An edit re-reads only the row it changed; what is remembered for that is the file's
+    current rows, so memory follows the project, not the length of the editing session
+    (it kept up to 20,000 rows of past texts)."""
+    root = project(tmp_path, {"base": "SELECT 1 AS id, 2 AS amount"})
+    (root / "specs").mkdir()
+    path = root / "specs" / "rows.toml"
+    text = "".join(f'[[view]]\nname = "s{k}"\nfrom = "base"\nselect = {{ a = "amount * {k}" }}\n\n' for k in range(5))
+    path.write_text(text)
+    host = AnalysisHost.load(root, staged=True)
+    for edit in range(300):
+        snapshot = host.apply_changes({path.resolve(): text.replace("amount * 3", f"amount * 3 + {edit}")})
+        host.complete()
+    assert snapshot.view("s3").output.state is State.OK
+    assert sum(len(rows) for rows in host._context.rows.values()) == 5
