@@ -22,6 +22,7 @@ from viewls.analysis.model import State
 from viewls.analysis.parallel import JOBS_VARIABLE
 from viewls.diagnostics import Code
 from viewls.engine.parser import NESTING_LIMIT
+from viewls.project.limits import Limits
 from viewls.sources.sql_file import read_sql_file
 from viewls.analysis.deadline import Deadline
 from viewls.analysis.view import derive
@@ -87,6 +88,16 @@ def test_expressions_nested_past_any_stack_are_one_error(tmp_path, text, found):
         assert text[error.span.start:error.span.end] == found
 
 
+def test_a_chain_deeper_than_datafusion_can_plan_is_one_error_and_never_planned(tmp_path):
+    """12,000 UNION ALL branches: DataFusion's planner recurses once per branch (with an
+    8 MB stack, about 3,500 of them crashed the process)."""
+    text = " UNION ALL ".join(f"SELECT {k} AS x" for k in range(12_000))
+    snapshot = AnalysisHost.load(project(tmp_path, {"chain": text, "fine": "SELECT 1 AS x"})).snapshot()
+    (error,) = diagnostics(snapshot, "chain")
+    assert error.code is Code.LIMIT_EXCEEDED and error.message.startswith("this query is more than 10_000 levels deep")
+    assert snapshot.view("fine").output.state is State.OK
+
+
 def test_a_generated_view_nested_too_deeply_is_one_error_in_its_spec(tmp_path):
     root = project(tmp_path, {"base": "SELECT 1 AS x"})
     (root / "specs").mkdir()
@@ -130,6 +141,16 @@ def test_check_and_materialize_report_a_deep_view_and_never_crash(tmp_path):
     assert "Traceback" not in materialized.stderr and "limit-exceeded" in materialized.stdout + materialized.stderr
 
 
+def test_a_long_chain_within_the_depth_limit_does_not_crash_check(tmp_path):
+    """3,500 UNION ALL branches: DataFusion's planner recursing once per branch overflowed an
+    8 MB thread stack (check died with SIGSEGV); analysis threads have room for it."""
+    text = " UNION ALL ".join(f"SELECT {k} AS x" for k in range(3_500))
+    root = project(tmp_path, {"chain": text, "fine": "SELECT 1 AS x"}, "[limits]\nmax_analysis_seconds = 3\n")
+    checked = run("check", str(root), "--format", "json", cwd=tmp_path)
+    assert checked.returncode in (0, 1), checked.stderr[-2000:]
+    assert {d["code"] for d in json.loads(checked.stdout)["diagnostics"]} <= {"limit-exceeded"}
+
+
 # --- size ----------------------------------------------------------------------------------
 
 
@@ -162,18 +183,21 @@ def test_raising_the_size_limit_reads_the_view(tmp_path):
     assert snapshot.view("big").output.state is State.OK
 
 
-@pytest.mark.parametrize("value, message", [
-    ("0", "'limits.max_view_bytes' must be a whole number of bytes from 1 to 16_777_216"),
-    ('"4MB"', "'limits.max_view_bytes' must be a whole number of bytes"),
-    ("99_999_999", "'limits.max_view_bytes' must be a whole number of bytes"),
+@pytest.mark.parametrize("key, value, message", [
+    ("max_view_bytes", "0", "'limits.max_view_bytes' must be a whole number of bytes from 1 to 16_777_216"),
+    ("max_view_bytes", '"4MB"', "'limits.max_view_bytes' must be a whole number of bytes"),
+    ("max_view_bytes", "99_999_999", "'limits.max_view_bytes' must be a whole number of bytes"),
+    ("max_analysis_seconds", "0", "'limits.max_analysis_seconds' must be a positive number of seconds"),
+    ("max_analysis_seconds", "inf", "'limits.max_analysis_seconds' must be a positive number of seconds"),
+    ("max_analysis_seconds", "true", "'limits.max_analysis_seconds' must be a positive number of seconds"),
 ])
-def test_an_unusable_size_limit_is_a_config_error_at_its_value(tmp_path, value, message):
-    text = f"[limits]\nmax_view_bytes = {value}\n"
+def test_an_unusable_limit_is_a_config_error_at_its_value_and_the_default_stands(tmp_path, key, value, message):
+    text = f"[limits]\n{key} = {value}\n"
     host = AnalysisHost.load(project(tmp_path, {"v": "SELECT 1 AS x"}, text))
     (error,) = host.config.diagnostics
     assert error.code is Code.CONFIG_ERROR and error.message.startswith(message)
     assert text[error.span.start:error.span.end] == value
-    assert host.config.limits.max_view_bytes == 4 * 1024 * 1024
+    assert host.config.limits == Limits()
 
 
 # --- time ----------------------------------------------------------------------------------

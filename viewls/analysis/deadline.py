@@ -15,7 +15,8 @@ helper:
   bounds most such calls; a few constructs make DataFusion's optimizer slow on small
   texts (a sum of thousands of terms).
 
-A step only reads the host's state and returns plain results, so an abandoned step
+A step's thread has a large stack (``STACK_BYTES``): DataFusion recurses on it once per
+level of a query's tree. A step only reads the host's state and returns plain results, so an abandoned step
 changes nothing; its result is dropped. Handing a step to the helper costs some
 microseconds; the helper is kept for the next step. A forked worker process (see
 ``parallel``) starts a helper of its own.
@@ -31,6 +32,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+
+# DataFusion's planner recurses once per level of a query's tree, on the calling thread:
+# a step's thread gets room for ``nesting.MAX_TREE_DEPTH`` levels many times over (address
+# space only: the pages a step never touches are never allocated).
+STACK_BYTES = 256 * 1024 * 1024
 
 
 class TimedOut(BaseException):
@@ -66,7 +72,11 @@ class _Helper:
         self._steps: queue.SimpleQueue = queue.SimpleQueue()
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, name="viewls-analysis-step", daemon=True)
-        self._thread.start()
+        default = threading.stack_size(STACK_BYTES)
+        try:
+            self._thread.start()
+        finally:
+            threading.stack_size(default)
 
     def run(self, step: Callable[..., T], args: tuple, seconds: float) -> T:
         self._steps.put((step, args))

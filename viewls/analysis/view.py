@@ -27,7 +27,7 @@ from viewls.engine.planner import Planned, Planner, PlanError, quote
 from viewls.sources.draft import Draft, ViewKey
 from viewls.sql.canonical import Canonical, canonicalize, normalize
 from viewls.sql.lineage import Lineage, TableRef, extract_lineage
-from viewls.sql.nesting import nested_too_deeply
+from viewls.sql.nesting import CHAIN_MESSAGE, nested_too_deeply, too_deep_a_tree
 from viewls.sql.spans import node_span
 from viewls.suggest import did_you_mean
 from viewls.text import Span
@@ -74,6 +74,9 @@ def _derive(draft: Draft) -> Derived:
     lineage = canonical = None
     as_written = False
     ast, diagnostics = draft.origin.read()
+    if ast is not None and (deepest := too_deep_a_tree(ast)) is not None:  # never planned
+        return Derived(sql, None, None, (error(draft.path, node_span(deepest) or draft.anchor, Code.LIMIT_EXCEEDED,
+                                                 CHAIN_MESSAGE),), False)
     if ast is not None:
         ast = normalize(ast)
         lineage = extract_lineage(ast, text)

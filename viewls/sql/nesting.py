@@ -17,6 +17,7 @@ import re
 from itertools import accumulate
 from pathlib import Path
 
+from sqlglot import exp
 from sqlglot.errors import TokenError
 
 from viewls.diagnostics import Code, Diagnostic, error
@@ -66,3 +67,27 @@ def nested_too_deeply(path: Path, text: str | None, fallback: Span) -> Diagnosti
     query, whose text is nowhere in the file, or nesting DataFusion reads otherwise)."""
     found = too_deep(path, text, fallback) if text is not None else None
     return found or error(path, fallback, Code.LIMIT_EXCEEDED, STACK_MESSAGE)
+
+
+# DataFusion's planner and optimizer recurse once per level of a plan or expression tree,
+# and a chain of set operations or of binary operators is a tree as deep as it is long,
+# which its parser does not count: past a few thousand levels a thread's default 8 MB stack
+# overflows and the process dies. Analysis runs on threads with a larger stack (see
+# ``viewls.analysis.deadline``), where this many levels fit with room to spare.
+MAX_TREE_DEPTH = 10_000
+
+CHAIN_MESSAGE = (f"this query is more than {MAX_TREE_DEPTH:_} levels deep (a chain of set operations or "
+                 "operators is as deep as it is long), deeper than DataFusion's planner can recurse; split it "
+                 "into several views")
+
+
+def too_deep_a_tree(ast: exp.Expression) -> exp.Expression | None:
+    """The first node found deeper than ``MAX_TREE_DEPTH``, if any (an iterative walk:
+    the tree may be far deeper than Python's stack)."""
+    stack = [(ast, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
+    return None
