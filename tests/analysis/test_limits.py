@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -248,6 +249,24 @@ def test_python_work_past_the_limit_is_stopped_not_left_running():
         thread.join(whole)
     assert not any(thread.is_alive() for thread in abandoned)
     assert time.perf_counter() - started < 0.7 * whole, whole
+
+
+def test_an_interrupted_wait_leaves_no_answer_for_the_next_step():
+    """Ctrl-C while a step runs: the interruption reaches the caller, and the step still
+    running can never be taken for the answer to the next one."""
+    deadline = Deadline(30)
+    started, release = threading.Event(), threading.Event()
+
+    def step() -> str:
+        started.set()
+        release.wait(5)
+        return "the interrupted step's answer"
+
+    threading.Thread(target=lambda: (started.wait(5), os.kill(os.getpid(), signal.SIGINT))).start()
+    with pytest.raises(KeyboardInterrupt):
+        deadline.run(step)
+    release.set()
+    assert deadline.run(lambda: "the next answer") == "the next answer"
 
 
 # --- quadratic costs -------------------------------------------------------------------------

@@ -49,26 +49,32 @@ class Deadline:
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self._helper: _Helper | None = None
+        self._pid = os.getpid()
+        self._lock = threading.Lock()  # one step at a time: results come back in order
 
     def run(self, step: Callable[..., T], *args: object) -> T:
         """``step(*args)``, or TimedOut after ``seconds``."""
         if self.seconds is None:
             return step(*args)
+        if self._pid != os.getpid():  # inherited through fork: the helper is the parent's
+            self._pid, self._lock, self._helper = os.getpid(), threading.Lock(), None
         helper = self._helper
-        if helper is None or helper.pid != os.getpid():  # none yet, or inherited through fork
-            helper = self._helper = _Helper()
-        try:
-            return helper.run(step, args, self.seconds)
-        except TimedOut:
-            self._helper = None  # abandoned: the next step gets a fresh helper
-            raise
+        if helper is not None and helper.ident == threading.get_ident():
+            return step(*args)  # a step within a step: it is already timed
+        with self._lock:
+            helper = self._helper = self._helper or _Helper()
+            try:
+                return helper.run(step, args, self.seconds)
+            finally:
+                if helper.abandoned:  # timed out, or the wait was interrupted (Ctrl-C)
+                    self._helper = None  # the next step gets a fresh helper
 
 
 class _Helper:
     """A daemon thread running one step at a time."""
 
     def __init__(self) -> None:
-        self.pid = os.getpid()
+        self.abandoned = False
         self._steps: queue.SimpleQueue = queue.SimpleQueue()
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, name="viewls-analysis-step", daemon=True)
@@ -78,6 +84,10 @@ class _Helper:
         finally:
             threading.stack_size(default)
 
+    @property
+    def ident(self) -> int | None:
+        return self._thread.ident
+
     def run(self, step: Callable[..., T], args: tuple, seconds: float) -> T:
         self._steps.put((step, args))
         try:
@@ -85,6 +95,9 @@ class _Helper:
         except queue.Empty:
             self._abandon()
             raise TimedOut from None
+        except BaseException:  # interrupted while waiting: the step must not answer a later one
+            self._abandon()
+            raise
         if ok:
             return value
         raise value
@@ -105,6 +118,7 @@ class _Helper:
 
     def _abandon(self) -> None:
         """Stop the step's Python code at its next bytecode, and the thread after it."""
+        self.abandoned = True
         ident = self._thread.ident
         if ident is not None and self._thread.is_alive():
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TimedOut))
