@@ -14,12 +14,14 @@ helper:
   abandoned thread (one core busy meanwhile), then the thread stops. The size limit
   bounds most such calls; a few constructs make DataFusion's optimizer slow on small
   texts (a sum of thousands of terms).
+- sqlglot's compiled (mypyc) tokenizer and parser hold the GIL until they return, so the
+  analysing thread itself waits for them; they take linear time, bounded by the size limit.
 
 A step's thread has a large stack (``STACK_BYTES``): DataFusion recurses on it once per
-level of a query's tree. A step only reads the host's state and returns plain results, so an abandoned step
-changes nothing; its result is dropped. Handing a step to the helper costs some
-microseconds; the helper is kept for the next step. A forked worker process (see
-``parallel``) starts a helper of its own.
+level of a query's tree. A step only reads the host's state and returns plain results,
+so an abandoned step changes nothing; its result is dropped. Handing a step to the helper
+costs some microseconds; the helper is kept for the next step. A forked worker process
+(see ``parallel``) starts a helper of its own.
 """
 
 from __future__ import annotations

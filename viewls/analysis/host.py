@@ -181,7 +181,8 @@ class AnalysisHost:
                 if old is not None:
                     self._unindex(old)
                 fresh.append((draft, old))
-        for (draft, old), definition in zip(fresh, define_views([draft.placed() for draft, _ in fresh], deadline=self._deadline)):
+        defined = define_views([draft.placed() for draft, _ in fresh], deadline=self._deadline)
+        for (draft, old), definition in zip(fresh, defined):
             self._index(definition)
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
         for draft, _ in fresh:

@@ -8,7 +8,9 @@ exhaust Python's stack instead (``RecursionError``); both cases end here, as one
 
 A query is checked before sqlglot reads it only when its parentheses nest deeply
 (``might_be_too_deep``), so ordinary views pay nothing; nesting built without
-parentheses (chains of ``NOT`` or ``CASE``) is caught when DataFusion plans the view.
+parentheses (chains of unary minus, ``CASE`` in ``CASE``) is caught when DataFusion plans
+the view. Chains DataFusion's parser reads without nesting (``UNION ALL`` after ``UNION
+ALL``, ``a + b + ...``) still make deep trees for its planner: ``too_deep_a_tree``.
 """
 
 from __future__ import annotations
