@@ -46,30 +46,42 @@ class TimedOut(BaseException):
 
 
 class Deadline:
-    """Runs steps with a time limit each (None: no limit, in the calling thread)."""
+    """Runs steps with a time limit each (None: no limit, in the calling thread).
+
+    Every deadline of a process shares one helper thread (hosts come and go: a helper each
+    would leave idle threads behind), so steps take turns; a step's time counts from its
+    turn."""
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
-        self._helper: _Helper | None = None
-        self._pid = os.getpid()
-        self._lock = threading.Lock()  # one step at a time: results come back in order
 
     def run(self, step: Callable[..., T], *args: object) -> T:
         """``step(*args)``, or TimedOut after ``seconds``."""
         if self.seconds is None:
             return step(*args)
-        if self._pid != os.getpid():  # inherited through fork: the helper is the parent's
-            self._pid, self._lock, self._helper = os.getpid(), threading.Lock(), None
-        helper = self._helper
-        if helper is not None and helper.ident == threading.get_ident():
+        if _current.helper is not None and _current.helper.ident == threading.get_ident():
             return step(*args)  # a step within a step: it is already timed
-        with self._lock:
-            helper = self._helper = self._helper or _Helper()
+        if _current.pid != os.getpid():  # inherited through fork: the helper is the parent's
+            _current.__init__()
+        with _current.lock:
+            helper = _current.helper = _current.helper or _Helper()
             try:
                 return helper.run(step, args, self.seconds)
             finally:
                 if helper.abandoned:  # timed out, or the wait was interrupted (Ctrl-C)
-                    self._helper = None  # the next step gets a fresh helper
+                    _current.helper = None  # the next step gets a fresh helper
+
+
+class _Current:
+    """This process's helper, and the lock that gives steps their turns."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.helper: _Helper | None = None
+
+
+_current = _Current()
 
 
 class _Helper:
