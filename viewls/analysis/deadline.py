@@ -92,11 +92,15 @@ class _Helper:
         self._steps: queue.SimpleQueue = queue.SimpleQueue()
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, name="viewls-analysis-step", daemon=True)
-        default = threading.stack_size(STACK_BYTES)
+        try:
+            default = threading.stack_size(STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform that cannot: its default stack
+            default = None
         try:
             self._thread.start()
         finally:
-            threading.stack_size(default)
+            if default is not None:
+                threading.stack_size(default)
 
     @property
     def ident(self) -> int | None:
