@@ -168,7 +168,8 @@ def test_a_source_over_the_size_limit_is_one_error_and_not_parsed(tmp_path):
     for name, size in (("big", len(big)), ("wide", len(wide.encode()))):
         (error,) = diagnostics(snapshot, name)  # no unknown-table: the text was never read
         assert error.code is Code.LIMIT_EXCEEDED and error.span.start == 0
-        assert error.message.startswith(f"this file is {size:_} bytes, over the limit of 1_000 ([limits] max_view_bytes")
+        assert error.message.startswith(f"this file is {size:_} bytes, over the limit of 1_000 ([limits] "
+                                        "max_view_bytes")
     assert [d.code for d in diagnostics(snapshot, "reader")] == [Code.UPSTREAM_ERROR]
     assert snapshot.view("small").output.state is State.OK
     spec = snapshot.sources[root / "specs" / "many.toml"]

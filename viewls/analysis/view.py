@@ -65,8 +65,8 @@ def _derive_within_limits(draft: Draft) -> Derived:
     try:
         return _derive(draft)
     except (RecursionError, MemoryError) as failure:
-        return Derived(draft.sql, None, None, (_beyond_limits(draft.path, draft.text, draft.sql, draft.anchor, failure),),
-                       False)
+        problem = _beyond_limits(draft.path, draft.text, draft.sql, draft.anchor, failure)
+        return Derived(draft.sql, None, None, (problem,), False)
 
 
 def _derive(draft: Draft) -> Derived:

@@ -117,9 +117,11 @@ def _rows(text: str) -> list[tuple[int, int, str]] | None:
     return [(match.start(), end, match[1]) for match, end in zip(headers, ends)]
 
 
-def _read_row(path: Path, text: str, kind: str, context: ReadContext, known: dict, kept: dict) -> SourceReading | None:
+def _read_row(path: Path, text: str, kind: str, context: ReadContext,
+              known: dict, kept: dict) -> SourceReading | None:
     """One row read alone, positions from its start; None when the text is not one row (a
-    header inside a multi-line string split the file where no row ends)."""
+    header inside a multi-line string split the file where no row ends). ``known``: the
+    file's rows as last read; the row goes into ``kept``, the file's rows as read now."""
     key = (text, kind, tuple(context.extract_names) if "extracts" in text else ())
     if key in known:
         kept[key] = known[key]
