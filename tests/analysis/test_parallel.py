@@ -107,3 +107,21 @@ def test_small_projects_are_defined_in_this_process(monkeypatch):
     monkeypatch.delenv(parallel.JOBS_VARIABLE, raising=False)
     assert parallel._jobs(parallel.MIN_SHARE - 1) <= 1
     assert parallel._jobs(100 * parallel.MIN_SHARE) == len(os.sched_getaffinity(0))
+
+
+def test_no_worker_is_forked_while_an_abandoned_step_may_run_in_datafusion(tmp_path, monkeypatch):
+    """A step stopped past the time limit may still run in DataFusion, holding its locks: a
+    child forked then could inherit them held, so the views are defined here instead."""
+    from viewls.analysis.deadline import Deadline, TimedOut, abandoned_steps_running
+    from viewls.engine.planner import Planner
+
+    slow = "SELECT " + " + ".join(["1"] * 2500) + " AS x"  # seconds in DataFusion's optimizer
+    with pytest.raises(TimedOut):
+        Deadline(0.2).run(Planner().plan_fully, slow)
+    assert abandoned_steps_running()
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    all_drafts = drafts(tmp_path)
+    assert fields(parallel.define_views(all_drafts, jobs=3)) == fields(parallel.define_views(all_drafts, jobs=1))
+    assert not forks

@@ -70,15 +70,24 @@ class Deadline:
             finally:
                 if helper.abandoned:  # timed out, or the wait was interrupted (Ctrl-C)
                     _current.helper = None  # the next step gets a fresh helper
+                    _current.abandoned = [h for h in _current.abandoned if h.running] + [helper]
+
+
+def abandoned_steps_running() -> bool:
+    """Whether an abandoned step may still be running (in DataFusion, holding its locks):
+    then forking this process is not safe (see ``parallel``)."""
+    return any(helper.running for helper in _current.abandoned)
 
 
 class _Current:
-    """This process's helper, and the lock that gives steps their turns."""
+    """This process's helper, the lock that gives steps their turns, and the helpers
+    abandoned whose threads may still run."""
 
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.lock = threading.Lock()
         self.helper: _Helper | None = None
+        self.abandoned: list[_Helper] = []
 
 
 _current = _Current()
@@ -105,6 +114,10 @@ class _Helper:
     @property
     def ident(self) -> int | None:
         return self._thread.ident
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def run(self, step: Callable[..., T], args: tuple, seconds: float) -> T:
         self._steps.put((step, args))

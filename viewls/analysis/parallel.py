@@ -10,7 +10,9 @@ cross, as unpickling a tree costs as much as parsing it).
 A worker does nothing but define views: it touches no DataFusion session, no file and no
 output stream, and it leaves through ``os._exit``. Whatever goes wrong in one (an
 exception, a crash, a signal), its share is defined here instead, so the result is always
-exactly that of defining every draft in this process.
+exactly that of defining every draft in this process. No worker is forked while a step
+abandoned past the time limit may still run in DataFusion (see ``deadline``): a child
+forked then could inherit its locks held.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from viewls.analysis.model import ViewDefinition
-from viewls.analysis.deadline import Deadline
+from viewls.analysis.deadline import Deadline, abandoned_steps_running
 from viewls.analysis.view import NO_DEADLINE, Derived, assemble, derive
 from viewls.sources.draft import Draft
 
@@ -39,7 +41,7 @@ def define_views(drafts: Sequence[Draft], jobs: int | None = None,
     (default: see ``_jobs``)."""
     if jobs is None:
         jobs = _jobs(len(drafts))
-    if jobs <= 1 or len(drafts) < jobs or not _can_fork():
+    if jobs <= 1 or len(drafts) < jobs or not _can_fork() or abandoned_steps_running():
         return [assemble(draft, derive(draft, deadline)) for draft in drafts]
     shares = [range(k, len(drafts), jobs) for k in range(jobs)]
     derived: list[Derived | None] = [None] * len(drafts)
