@@ -8,7 +8,9 @@ helper:
 
 - Python code (viewls's own, sqlglot's) is stopped: ``TimedOut`` is raised in the helper
   at its next bytecode (``PyThreadState_SetAsyncExc``). It derives from BaseException so
-  that no ``except Exception`` on the way turns it into a diagnostic.
+  that no ``except Exception`` on the way turns it into a diagnostic. Should it land where
+  Python ignores exceptions (a garbage-collector callback, a ``__del__``), it is lost and
+  the step runs to its end; its result is dropped all the same.
 - A call into Rust (DataFusion's parser, planner or optimizer) cannot be stopped: it
   releases the GIL, so it no longer holds anything up, but it runs to its end on the
   abandoned thread (one core busy meanwhile), then the thread stops. The size limit
