@@ -6,6 +6,7 @@ analysed as usual: in the host (``check``, the server), in forked workers, throu
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import signal
@@ -97,6 +98,26 @@ def test_a_chain_deeper_than_datafusion_can_plan_is_one_error_and_never_planned(
     (error,) = diagnostics(snapshot, "chain")
     assert error.code is Code.LIMIT_EXCEEDED and error.message.startswith("this query is more than 10_000 levels deep")
     assert snapshot.view("fine").output.state is State.OK
+
+
+def test_running_out_of_stack_while_planning_is_not_taken_for_datafusion_s_verdict():
+    """A RecursionError inside planning became a planning-error reading "maximum recursion
+    depth exceeded in comparison"; it now reaches the per-view guard."""
+    from viewls.engine.planner import Planner
+
+    planner = Planner()
+
+    def at_depth(levels: int):
+        return planner.plan("SELECT 1 AS x") if levels == 0 else at_depth(levels - 1)
+
+    outcomes = set()
+    for spare in range(1, 40):  # the stack runs out at each point of planning in turn
+        try:
+            at_depth(sys.getrecursionlimit() - len(inspect.stack()) - spare)
+            outcomes.add("planned")
+        except RecursionError:
+            outcomes.add("out of stack")
+    assert outcomes == {"planned", "out of stack"}  # and never a PlanError
 
 
 def test_a_generated_view_nested_too_deeply_is_one_error_in_its_spec(tmp_path):
