@@ -48,6 +48,7 @@ class Code(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     OUTSIDE_PROJECT = "outside-project"
     INVALID_NAME = "invalid-name"
+    LIMIT_EXCEEDED = "limit-exceeded"
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,10 +59,10 @@ def test_workers_define_exactly_what_this_process_defines(tmp_path, jobs):
 def crash_in_workers(how):
     parent = os.getpid()
 
-    def derive_or_crash(draft):
+    def derive_or_crash(draft, deadline):
         if os.getpid() != parent:
             how()
-        return derive(draft)
+        return derive(draft, deadline)
     return derive_or_crash
 
 
@@ -84,10 +84,10 @@ def test_an_interrupted_definition_leaves_no_worker_behind(tmp_path, monkeypatch
     all_drafts = drafts(tmp_path)
     parent = os.getpid()
 
-    def interrupted(draft):
+    def interrupted(draft, deadline):
         if os.getpid() == parent:
             raise KeyboardInterrupt
-        return derive(draft)
+        return derive(draft, deadline)
 
     monkeypatch.setattr(parallel, "derive", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -126,3 +126,21 @@ def test_a_cold_load_on_several_cores_equals_one_on_one(workspace, monkeypatch, 
     alone = dump(workspace.host(dict(texts)).snapshot())
     monkeypatch.setenv(parallel.JOBS_VARIABLE, "3")
     assert dump(workspace.host(dict(texts)).snapshot()) == alone
+
+
+def test_no_worker_is_forked_while_an_abandoned_step_may_run_in_datafusion(tmp_path, monkeypatch):
+    """A step stopped past the time limit may still run in DataFusion, holding its locks: a
+    child forked then could inherit them held, so the views are defined here instead."""
+    from viewls.analysis.deadline import Deadline, TimedOut, abandoned_steps_running
+    from viewls.engine.planner import Planner
+
+    slow = "SELECT " + " + ".join(["1"] * 2500) + " AS x"  # seconds in DataFusion's optimizer
+    with pytest.raises(TimedOut):
+        Deadline(0.2).run(Planner().plan_fully, slow)
+    assert abandoned_steps_running()
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    all_drafts = drafts(tmp_path)
+    assert fields(parallel.define_views(all_drafts, jobs=3)) == fields(parallel.define_views(all_drafts, jobs=1))
+    assert not forks

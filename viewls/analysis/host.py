@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+from viewls.analysis.deadline import Deadline
 from viewls.analysis.model import Output, SourceAnalysis, State, ViewAnalysis, ViewDefinition
 from viewls.analysis.snapshot import Snapshot
 from viewls.analysis.parallel import Definitions, define_views
@@ -54,6 +55,7 @@ class AnalysisHost:
         self.registry = registry or function_registry()
         self.planner = Planner()
         self._config = load_config(root, config_text)
+        self._deadline = Deadline(self._config.limits.max_analysis_seconds)  # per step of one view
         self._extracts: dict[str, ExtractInfo] = {}
         # Every source file's text: an editor's (a str) or a file's (see ``read_file``).
         self._sources: dict[Path, SourceText] = {}
@@ -74,7 +76,8 @@ class AnalysisHost:
         self._ordered: tuple[dict[Path, SourceAnalysis], dict[str, ViewAnalysis]] | None = None
         self._fresh: set[Path] = set()
         # ``runner``: a builder runner to share (its cache survives this host), else one of its own.
-        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text, _runner=runner)
+        self._context = ReadContext(root, may_build=self._may_build, module_text=self._module_text,
+                                    limits=self._config.limits, _runner=runner)
         self._set_extracts(extracts)
         sources = {path: as_source(text) for path, text in sources.items()}
         modules = {path: source.text for path, source in sources.items() if path.suffix == ".py" and source.readable}
@@ -148,6 +151,10 @@ class AnalysisHost:
         # Every view's unknown tables read differently once the config is (un)readable.
         if was_readable != self._config.readable:
             touched |= set(self._definitions)
+        if self._config.limits != self._context.limits:  # a view may cross a limit, or no longer
+            self._context.limits = self._config.limits
+            self._deadline = Deadline(self._config.limits.max_analysis_seconds)
+            touched |= self._read(dict(self._sources))[0]
         self._rebuild(touched, changed, structural=True)
         return self.snapshot()
 
@@ -181,7 +188,8 @@ class AnalysisHost:
                 if old is not None:
                     self._unindex(old)
                 fresh.append((draft, old))
-        for (draft, old), definition in zip(fresh, define_views([draft.placed() for draft, _ in fresh])):
+        defined = define_views([draft.placed() for draft, _ in fresh], deadline=self._deadline)
+        for (draft, old), definition in zip(fresh, defined):
             self._index(definition)
             reshaped = reshaped or old is None or old.dependencies != definition.dependencies
         for draft, _ in fresh:
@@ -222,11 +230,11 @@ class AnalysisHost:
                 if name is not None:
                     waiting[name].append(key)
                     continue
-                self._record(key, analyse_view(self._definitions[key], env))
+                self._record(key, self._analysed(key, env))
                 if self._owner.get(key.name) == key:
                     keys.extend(waiting.pop(key.name, ()))
 
-        with Definitions(drafts) as defining:
+        with Definitions(drafts, deadline=self._deadline) as defining:
             while not defining.finished:
                 arrived = []
                 for _, definition in defining.next():
@@ -355,13 +363,18 @@ class AnalysisHost:
         queued = set(dirty)
         while heap:
             _, key = heapq.heappop(heap)
-            self._deferred.discard(key)
-            analysis = analyse_view(self._definitions[key], env)
-            for referrer in self._record(key, analysis):
+            for referrer in self._record(key, self._analysed(key, env)):
                 if referrer not in queued:
                     queued.add(referrer)
                     heapq.heappush(heap, (self._rank_of(referrer), referrer))
             # A referrer analysed earlier in this pass (it sat on a cycle) does not read outputs.
+
+    def _analysed(self, key: ViewKey, env: _Env) -> ViewAnalysis:
+        analysis = analyse_view(self._definitions[key], env)
+        self._deferred.discard(key)
+        if self.staged and analysis.output.state is State.OK:
+            self._deferred.add(key)  # its later planning stages wait for ``complete()``
+        return analysis
 
     def _record(self, key: ViewKey, analysis: ViewAnalysis) -> list[ViewKey]:
         """Keep a view's new analysis; the views to re-analyse because its output changed."""
@@ -435,17 +448,16 @@ class AnalysisHost:
 class _Env:
     """What one view's analysis may see of the rest of the project."""
 
-    __slots__ = ("_host", "planner", "registry")
+    __slots__ = ("_host", "deadline", "planner", "registry")
 
     def defer(self, key: ViewKey) -> bool:
-        if self._host.staged:
-            self._host._deferred.add(key)
-        return self._host.staged
+        return self._host.staged  # the host records the deferral: analysis changes nothing of it
 
     def __init__(self, host: AnalysisHost) -> None:
         self._host = host
         self.planner = host.planner
         self.registry = host.registry
+        self.deadline = host._deadline
 
     def output(self, name: str) -> Output | None:
         return self._host._outputs.get(name)

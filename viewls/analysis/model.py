@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 from sqlglot import exp
 
-from viewls.diagnostics import Diagnostic, Related
+from viewls.diagnostics import Code, Diagnostic, Related
 from viewls.project.metadata import ViewMetadata
 from viewls.sql.canonical import Canonical, fingerprint, normalize
 from viewls.sources.draft import Origin, ViewKey
@@ -76,7 +76,10 @@ class ViewDefinition:
         return self.lineage.dependencies if self.lineage is not None else frozenset()
 
     def syntax_tree(self) -> exp.Expression | None:
-        """A fresh normalized AST of the query, as analysis saw it."""
+        """A fresh normalized AST of the query, as analysis saw it; none for a query beyond
+        a limit (too deep a tree for editor features' walks, as for analysis)."""
+        if any(d.code is Code.LIMIT_EXCEEDED for d in self.diagnostics):
+            return None
         ast = self.origin.tree()
         return normalize(ast) if ast is not None else None
 

@@ -29,8 +29,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from viewls.analysis.deadline import Deadline, abandoned_steps_running
 from viewls.analysis.model import ViewDefinition
-from viewls.analysis.view import Derived, assemble, derive
+from viewls.analysis.view import NO_DEADLINE, Derived, assemble, derive
 from viewls.sources.draft import Draft
 
 # A worker pays for itself from about this many views (a fork and the pickling cost a few
@@ -44,15 +45,18 @@ _SLOT = struct.Struct("q")  # one shared counter
 class Definitions:
     """The drafts' definitions, in the order they become available."""
 
-    def __init__(self, drafts: Sequence[Draft], jobs: int | None = None) -> None:
-        self._drafts = drafts
+    def __init__(self, drafts: Sequence[Draft], jobs: int | None = None, deadline: Deadline = NO_DEADLINE) -> None:
+        self._drafts, self._deadline = drafts, deadline
         self._done = [False] * len(drafts)
         self._left = len(drafts)
         jobs = _jobs(len(drafts)) if jobs is None else jobs
-        workers = min(jobs, len(drafts)) - 1 if _can_fork() else 0
+        # Never fork while a step abandoned past the time limit may still run in DataFusion,
+        # holding its locks: a child could inherit them held.
+        workers = min(jobs, len(drafts)) - 1 if _can_fork() and not abandoned_steps_running() else 0
         # Contiguous segments, one per worker: each defines its own from the front.
         bounds = [len(drafts) * k // max(workers, 1) for k in range(workers + 1)]
-        self._workers = [w for w in (_Worker(drafts, bounds[k], bounds[k + 1], k) for k in range(workers)) if w.alive]
+        self._workers = [w for w in (_Worker(drafts, bounds[k], bounds[k + 1], deadline) for k in range(workers))
+                         if w.alive]
         self._unowned = [i for i in range(len(drafts)) if not any(w.start <= i < w.end for w in self._workers)]
 
     @property
@@ -70,7 +74,7 @@ class Definitions:
         while not found and not self.finished:
             index = self._steal()
             if index is not None:
-                found = self._accept([(index, derive(self._drafts[index]))])
+                found = self._accept([(index, derive(self._drafts[index], self._deadline))])
             else:
                 found = self._accept(self._receive(timeout=None))
         return found
@@ -130,7 +134,7 @@ class _Worker:
     """A forked process defining drafts ``start``, ``start + 1``, ... until it reaches the
     limit this process lowers as it takes drafts from the segment's back."""
 
-    def __init__(self, drafts: Sequence[Draft], start: int, end: int, number: int) -> None:
+    def __init__(self, drafts: Sequence[Draft], start: int, end: int, deadline: Deadline) -> None:
         self.start, self.end, self.alive = start, end, False
         self._buffer = b""
         self._shared = mmap.mmap(-1, 2 * _SLOT.size)  # progress, limit: read by both sides
@@ -147,7 +151,7 @@ class _Worker:
             return
         if pid == 0:
             os.close(read_end)
-            _serve(drafts, self, write_end)
+            _serve(drafts, self, deadline, write_end)
         os.close(write_end)
         self.pid, self.read_end, self.alive = pid, read_end, True
 
@@ -207,7 +211,7 @@ class _Worker:
         os.waitpid(self.pid, 0)
 
 
-def _serve(drafts: Sequence[Draft], worker: _Worker, write_end: int) -> NoReturn:
+def _serve(drafts: Sequence[Draft], worker: _Worker, deadline: Deadline, write_end: int) -> NoReturn:
     """The worker's whole life: define its segment from the front, sending batches, until
     it meets the drafts this process took; leave without running anything of the parent's
     (no atexit handler, no flush of inherited buffers)."""
@@ -225,7 +229,7 @@ def _serve(drafts: Sequence[Draft], worker: _Worker, write_end: int) -> NoReturn
                 if index >= worker.limit:
                     break
                 try:
-                    batch.append((index, derive(drafts[index])))
+                    batch.append((index, derive(drafts[index], deadline)))
                 except Exception:  # noqa: BLE001 - defined again by the parent, which reports it
                     batch.append((index, None))
                 index += 1
@@ -234,10 +238,11 @@ def _serve(drafts: Sequence[Draft], worker: _Worker, write_end: int) -> NoReturn
         os._exit(status)
 
 
-def define_views(drafts: Sequence[Draft], jobs: int | None = None) -> list[ViewDefinition]:
-    """``[define_view(d) for d in drafts]``, on every core when there are many."""
+def define_views(drafts: Sequence[Draft], jobs: int | None = None,
+                 deadline: Deadline = NO_DEADLINE) -> list[ViewDefinition]:
+    """``[define_view(d, deadline) for d in drafts]``, on every core when there are many."""
     definitions: list[ViewDefinition | None] = [None] * len(drafts)
-    with Definitions(drafts, jobs) as defining:
+    with Definitions(drafts, jobs, deadline) as defining:
         while not defining.finished:
             for index, definition in defining.next():
                 definitions[index] = definition

@@ -18,9 +18,11 @@ from pathlib import Path
 from sqlglot import exp
 
 from viewls.diagnostics import Code, Diagnostic, error
+from viewls.engine.parser import is_too_deep
 from viewls.engine.planner import PlanError
 from viewls.project.metadata import query_start
 from viewls.sql.dialect import DIALECT
+from viewls.sql.nesting import MESSAGE as NESTING_MESSAGE, too_deep
 from viewls.sql.spans import close_parens, name_span, node_span, token_span
 from viewls.suggest import did_you_mean
 from viewls.text import LineIndex, Span, find_word
@@ -49,6 +51,9 @@ def explain_failure(path: Path, text: str, sql: str, ast: exp.Expression | None,
     its positions index ``text`` (the source file), ``sql`` is the query DataFusion read,
     ``anchor`` where an error lands that no position places.
     Without a tree (a view only DataFusion reads) the one error is placed by name."""
+    if is_too_deep(message):  # placed in the text only when it is the query
+        placed = too_deep(path, sql, anchor) if sql == text else None
+        return [placed or error(path, anchor, Code.LIMIT_EXCEEDED, NESTING_MESSAGE)]
     if ast is None:
         return [_without_tree(path, text, message)]
     if sql != text:  # generated: DataFusion's positions in its SQL are nowhere in the file
@@ -288,7 +293,9 @@ def _clean(message: str) -> str:
                    "caused by", "DataFusion error:", "This feature is not implemented:"):
         text = text.replace(prefix, "")
     text = " ".join(text.split())
-    return text[:1].lower() + text[1:] if text else "DataFusion cannot plan this view"
+    if not text:
+        return "DataFusion cannot plan this view"
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]  # "SQL error" stays
 
 
 def _unquote(name: str) -> str:

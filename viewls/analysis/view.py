@@ -16,6 +16,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from viewls.analysis import datafusion_reading
+from viewls.analysis.deadline import Deadline, TimedOut
 from viewls.analysis.fidelity import read_view
 from viewls.analysis.model import Output, ViewDefinition, State, ViewAnalysis
 from viewls.analysis.plan_errors import explain_failure
@@ -26,14 +27,17 @@ from viewls.engine.planner import Planned, Planner, PlanError, quote
 from viewls.sources.draft import Draft, ViewKey
 from viewls.sql.canonical import Canonical, canonicalize, normalize
 from viewls.sql.lineage import Lineage, TableRef, extract_lineage
+from viewls.sql.nesting import CHAIN_MESSAGE, nested_too_deeply, too_deep_a_tree
 from viewls.sql.spans import node_span
 from viewls.suggest import did_you_mean
 from viewls.text import Span
 
+NO_DEADLINE = Deadline(None)
 
-def define_view(draft: Draft) -> ViewDefinition:
+
+def define_view(draft: Draft, deadline: Deadline = NO_DEADLINE) -> ViewDefinition:
     """What the view's source alone determines: lineage, canonical SQL, DataFusion's reading."""
-    return assemble(draft, derive(draft))
+    return assemble(draft, derive(draft, deadline))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +52,31 @@ class Derived:
     canonical_as_written: bool
 
 
-def derive(draft: Draft) -> Derived:
+def derive(draft: Draft, deadline: Deadline = NO_DEADLINE) -> Derived:
+    """Never raises: a query nested too deeply for Python's stack, too large for memory or
+    too slow to define is a diagnostic of its own view and stops nothing else."""
+    try:
+        return deadline.run(_derive_within_limits, draft)
+    except TimedOut:
+        return Derived(draft.sql, None, None, (_timed_out(draft.path, draft.anchor, deadline),), False)
+
+
+def _derive_within_limits(draft: Draft) -> Derived:
+    try:
+        return _derive(draft)
+    except (RecursionError, MemoryError) as failure:
+        problem = _beyond_limits(draft.path, draft.text, draft.sql, draft.anchor, failure)
+        return Derived(draft.sql, None, None, (problem,), False)
+
+
+def _derive(draft: Draft) -> Derived:
     text, sql = draft.text, draft.sql
     lineage = canonical = None
     as_written = False
     ast, diagnostics = draft.origin.read()
+    if ast is not None and (deepest := too_deep_a_tree(ast)) is not None:  # never planned
+        return Derived(sql, None, None, (error(draft.path, node_span(deepest) or draft.anchor, Code.LIMIT_EXCEEDED,
+                                                 CHAIN_MESSAGE),), False)
     if ast is not None:
         ast = normalize(ast)
         lineage = extract_lineage(ast, text)
@@ -89,10 +113,11 @@ class Definition:
 class Environment(Protocol):
     planner: Planner
     registry: FunctionRegistry
+    deadline: Deadline  # each view's analysis runs within it
 
     def defer(self, key: ViewKey) -> bool:
-        """Take the later planning stages of a view to run them apart (the editor publishes
-        what logical planning found first); False: run them now."""
+        """Whether the later planning stages of a view that planned are left to run apart
+        (the editor publishes what logical planning found first); False: run them now."""
 
     def output(self, name: str) -> Output | None: ...
 
@@ -108,6 +133,22 @@ class Environment(Protocol):
 
 
 def analyse_view(definition: ViewDefinition, env: Environment) -> ViewAnalysis:
+    """Never raises (see ``derive``)."""
+    try:
+        return env.deadline.run(_analyse_within_limits, definition, env)
+    except TimedOut:
+        return _failed(definition, _timed_out(definition.path, definition.anchor, env.deadline))
+
+
+def _analyse_within_limits(definition: ViewDefinition, env: Environment) -> ViewAnalysis:
+    try:
+        return _analyse_view(definition, env)
+    except (RecursionError, MemoryError) as failure:
+        return _failed(definition, _beyond_limits(definition.path, definition.text, definition.sql,
+                                                  definition.anchor, failure))
+
+
+def _analyse_view(definition: ViewDefinition, env: Environment) -> ViewAnalysis:
     diagnostics = list(definition.diagnostics)
     lineage = definition.lineage
     shadow = env.shadowing(definition)
@@ -154,14 +195,31 @@ def analyse_view(definition: ViewDefinition, env: Environment) -> ViewAnalysis:
         return done(State.ERROR)
     diagnostics.extend(_contract(definition, schema))
     analysis = _result(definition, dependencies, required_udfs, State.OK, schema, diagnostics, reading.sql)
-    return analysis if env.defer(definition.key) else complete_view(analysis, env, reading.planned)
+    return analysis if env.defer(definition.key) else _complete_view(analysis, env, reading.planned)
 
 
 def complete_view(analysis: ViewAnalysis, env: Environment, planned: Planned | None = None) -> ViewAnalysis:
     """Run the stages after logical planning (analyzer, optimizer, physical planner) on a
     view that planned, so that a view that checks clean also runs. A deferred view is
     planned again (``planned`` None) rather than kept planned: a DataFusion plan holds a
-    copy of the session state, tens of kilobytes a view."""
+    copy of the session state, tens of kilobytes a view. Never raises (see ``derive``)."""
+    definition = analysis.definition
+    try:
+        return env.deadline.run(_complete_within_limits, analysis, env, planned)
+    except TimedOut:
+        return _failed(definition, _timed_out(definition.path, definition.anchor, env.deadline))
+
+
+def _complete_within_limits(analysis: ViewAnalysis, env: Environment, planned: Planned | None) -> ViewAnalysis:
+    try:
+        return _complete_view(analysis, env, planned)
+    except (RecursionError, MemoryError) as failure:
+        definition = analysis.definition
+        return _failed(definition, _beyond_limits(definition.path, definition.text, definition.sql,
+                                                  definition.anchor, failure))
+
+
+def _complete_view(analysis: ViewAnalysis, env: Environment, planned: Planned | None) -> ViewAnalysis:
     try:
         if planned is None:
             env.planner.plan_fully(analysis.sql)
@@ -186,6 +244,26 @@ def _refusal(definition: ViewDefinition, env: Environment, message: str, known: 
     return found
 
 
+def _beyond_limits(path: Path, text: str, sql: str | None, anchor: Span, failure: BaseException) -> Diagnostic:
+    """The error for a view that exhausted Python's stack or the memory available."""
+    if isinstance(failure, RecursionError):  # placed in the text only when it is the query
+        return nested_too_deeply(path, sql if sql == text else None, anchor)
+    return error(path, anchor, Code.LIMIT_EXCEEDED,
+                 "this view is too large to analyse in the memory available; split it into smaller views")
+
+
+def _timed_out(path: Path, anchor: Span, deadline: Deadline) -> Diagnostic:
+    return error(path, anchor, Code.LIMIT_EXCEEDED,
+                 f"analysing this view took longer than {deadline.seconds:g} s ([limits] max_analysis_seconds in "
+                 "viewls.toml), so it was stopped; simplify or split the view, or raise the limit")
+
+
+def _failed(definition: ViewDefinition, problem: Diagnostic) -> ViewAnalysis:
+    """The analysis of a view stopped by a limit: an error, whatever else it had."""
+    diagnostics = [*definition.diagnostics, problem]
+    return _result(definition, tuple(sorted(definition.dependencies)), (), State.ERROR, None, diagnostics)
+
+
 def _result(definition, dependencies, required_udfs, state, schema, diagnostics, sql=None) -> ViewAnalysis:
     diagnostics.sort(key=lambda d: (d.span.start, d.span.end, d.code))
     cause = next((d for d in diagnostics if d.is_error or d.code is Code.UPSTREAM_ERROR), None)
@@ -204,8 +282,7 @@ def _duplicate(definition: ViewDefinition, shadow: Definition) -> Diagnostic:
 def _duplicate_column(definition: ViewDefinition, schema: pa.Schema) -> Diagnostic | None:
     """A view's columns are what dependents read by name, so each name must be unique
     (DataFusion plans such a query, but no table or view can hold its output)."""
-    names = schema.names
-    name = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    name = _first_repeated(schema.names)
     if name is None:
         return None
     items = definition.output_items()
@@ -216,6 +293,16 @@ def _duplicate_column(definition: ViewDefinition, schema: pa.Schema) -> Diagnost
     return error(definition.path, span, Code.DUPLICATE_COLUMN,
                  f"the view outputs column '{name}' more than once; give each output column its own name "
                  f"(e.g. `t.{name} AS t_{name}`)")
+
+
+def _first_repeated(names: list[str]) -> str | None:
+    """The first name that occurs a second time (in linear time: a select list may be long)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
 
 
 def _unknown_table(definition: ViewDefinition, ref: TableRef, env: Environment) -> Diagnostic:

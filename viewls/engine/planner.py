@@ -92,6 +92,15 @@ def _split_items(text: str) -> list[str]:
     return items
 
 
+def _refusal(failure: Exception) -> Exception:
+    """DataFusion's refusal as a PlanError; running out of this process's stack or memory
+    (also when the binding reports it as a SystemError) is no verdict of DataFusion's."""
+    for cause in (failure, failure.__cause__, failure.__context__):
+        if isinstance(cause, RecursionError | MemoryError):
+            return cause
+    return PlanError(str(failure))
+
+
 class Planner:
     def __init__(self) -> None:
         self._ctx = create_session()
@@ -117,7 +126,7 @@ class Planner:
         try:
             return Planned(self._ctx.sql_with_options(sql, self._options))
         except Exception as failure:  # DataFusion raises plain Exceptions for every refusal
-            raise PlanError(str(failure)) from None
+            raise _refusal(failure) from None
 
     @staticmethod
     def complete(planned: Planned) -> None:
@@ -127,7 +136,7 @@ class Planner:
         try:
             planned._frame.execution_plan()
         except Exception as failure:
-            raise PlanError(str(failure)) from None
+            raise _refusal(failure) from None
 
     def plan_fully(self, sql: str) -> Planned:
         """Every stage a run goes through, as one step."""

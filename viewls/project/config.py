@@ -23,6 +23,7 @@ from pathlib import Path, PurePath
 from viewls.diagnostics import Code, Diagnostic, error, warning
 from viewls.project.files import Boundary, literal_base, outside_message
 from viewls.project.formats import FORMATS, format_of
+from viewls.project.limits import KEYS as LIMIT_KEYS, Limits, read_limits
 from viewls.project.toml_spans import KeyLocation, KeyPath, locate_keys, toml_syntax_error
 from viewls.project.types import ArrowTypeError, parse_arrow_type
 from viewls.source_text import SourceText, as_source
@@ -34,7 +35,7 @@ DEFAULT_VIEWS = ("views/**/*.sql",)
 DEFAULT_SPECS = ("specs/**/*.toml",)
 DEFAULT_OUTPUT = "target"
 
-_TOP_KEYS = ("project", "extracts")
+_TOP_KEYS = ("project", "extracts", "limits")
 _PROJECT_KEYS = ("views", "specs", "builders", "output", "allow_outside")
 # Each kind of view source: its key in [project], its default globs and an example glob.
 _SOURCE_GLOBS = {"views": (DEFAULT_VIEWS, "views/**/*.sql"), "specs": (DEFAULT_SPECS, "specs/**/*.toml"),
@@ -81,6 +82,7 @@ class ProjectConfig:
     builder_globs: tuple[str, ...] = ()  # Python builder modules: they run code, so opt-in
     # Directories outside the root whose files the project may read (relative to the root).
     allow_outside: tuple[str, ...] = ()
+    limits: Limits = Limits()  # [limits]: per-view size and analysis time
 
     def extract(self, name: str) -> ExtractConfig | None:
         return next((extract for extract in self.extracts if extract.name == name), None)
@@ -121,6 +123,7 @@ def load_config(root: Path, text: str | SourceText) -> ProjectConfig:
         output=checker.output(project),
         extracts=checker.extracts(checker.table(document, ("extracts",))),
         allow_outside=allow_outside,
+        limits=checker.limits(checker.table(document, ("limits",))),
         diagnostics=tuple(sorted(checker.diagnostics, key=lambda diagnostic: diagnostic.span)),
     )
 
@@ -263,6 +266,10 @@ class _Checker:
         message = f"'project.output' {problem}, e.g. output = {fix}"
         self.report(error, path, message, value=True, suggestion=fix)
         return DEFAULT_OUTPUT
+
+    def limits(self, table: dict) -> Limits:
+        self.unknown_keys(table, ("limits",), LIMIT_KEYS)
+        return read_limits(table, lambda key, message: self.report(error, ("limits", key), message, value=True))
 
     def extracts(self, table: dict) -> tuple[ExtractConfig, ...]:
         found = (self.extract(name, entry) for name, entry in table.items())

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from viewls.builders.runner import BuilderRunner
+from viewls.project.limits import Limits
 
 
 @dataclass
@@ -17,9 +18,10 @@ class ReadContext:
     may_build: Callable[[Path], bool] = lambda path: False
     # A module's text as analysed (the editor's buffer wins over the disk); None: no such file.
     module_text: Callable[[Path], str | None] = lambda path: None
+    limits: Limits = Limits()  # a source over max_view_bytes is not parsed
     _runner: BuilderRunner | None = field(default=None, repr=False)
-    # Spec rows read so far, by their text (and what else their reading depends on): an
-    # edit of one row re-reads that row alone.
+    # Each spec file's rows as last read, by their text (and what else their reading depends
+    # on): an edit of one row re-reads that row alone; rows no file holds any more are dropped.
     rows: dict = field(default_factory=dict, repr=False)
 
     @property

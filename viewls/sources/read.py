@@ -9,6 +9,7 @@ from viewls.source_text import SourceText, as_source
 from viewls.sources.builder_module import read_builder_module
 from viewls.sources.context import ReadContext
 from viewls.sources.draft import SourceReading
+from viewls.sources.oversized import oversized
 from viewls.sources.refused import refused_reading
 from viewls.sources.spec_file import read_spec_file
 from viewls.sources.sql_file import read_sql_file
@@ -21,6 +22,9 @@ def read_source(path: Path, source: str | SourceText, context: ReadContext) -> S
     if source.problems:  # never analysed from a text that is not what the file holds
         return refused_reading(path, text, tuple(error(path, problem.span, problem.code, problem.message)
                                                  for problem in source.problems))
+    too_large = oversized(path, text, context.limits.max_view_bytes)
+    if too_large is not None:
+        return too_large
     if path.suffix == ".toml":
         return read_spec_file(path, text, context)
     if path.suffix == ".py":

@@ -90,14 +90,17 @@ def read_spec_file(path: Path, text: str, context: ReadContext | None = None) ->
     if rows is None:
         return _read_whole(path, text, context)
     drafts, diagnostics, modules, reads_names = [], [], set(), False
+    known, kept = context.rows.get(path, {}), {}
     for start, end, kind in rows:
-        part = _read_row(path, text[start:end], kind, context)
+        part = _read_row(path, text[start:end], kind, context, known, kept)
         if part is None:
+            context.rows.pop(path, None)
             return _read_whole(path, text, context)
         drafts.extend(replace(draft, text=text, shift=start) for draft in part.drafts)
         diagnostics.extend(moved(part.diagnostics, start, path))
         modules |= part.reads_files
         reads_names = reads_names or part.reads_extract_names
+    context.rows[path] = kept  # the rows the file holds now: memory follows the project, not its history
     return SourceReading(tuple(_ranked(drafts)), tuple(diagnostics), reads_names, frozenset(modules))
 
 
@@ -115,13 +118,15 @@ def _rows(text: str) -> list[tuple[int, int, str]] | None:
     return [(match.start(), end, match[1]) for match, end in zip(headers, ends)]
 
 
-def _read_row(path: Path, text: str, kind: str, context: ReadContext) -> SourceReading | None:
+def _read_row(path: Path, text: str, kind: str, context: ReadContext,
+              known: dict, kept: dict) -> SourceReading | None:
     """One row read alone, positions from its start; None when the text is not one row (a
-    header inside a multi-line string split the file where no row ends)."""
-    memo = context.rows
-    key = (path, text, kind, tuple(context.extract_names) if "extracts" in text else ())
-    if key in memo:
-        return memo[key]
+    header inside a multi-line string split the file where no row ends). ``known``: the
+    file's rows as last read; the row goes into ``kept``, the file's rows as read now."""
+    key = (text, kind, tuple(context.extract_names) if "extracts" in text else ())
+    if key in known:
+        kept[key] = known[key]
+        return known[key]
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -134,9 +139,7 @@ def _read_row(path: Path, text: str, kind: str, context: ReadContext) -> SourceR
     reading = SourceReading(tuple(reader.drafts), tuple(reader.diagnostics), reader.reads_extract_names,
                             frozenset(reader.modules))
     if not reader.modules:  # a builder row depends on its module: read it again each time
-        if len(memo) > 20_000:
-            memo.clear()
-        memo[key] = reading
+        kept[key] = reading
     return reading
 
 

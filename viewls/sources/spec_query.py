@@ -112,6 +112,12 @@ def misread(row: RowQuery, params: Iterable[str]) -> list[tuple[Written, bool]]:
     return [(row.query if index is None else expressions[index], unparsable) for index, unparsable in found]
 
 
+# Strings whose parse is remembered: every instance of a template row shares one, and an
+# edit re-reads only the row it changed (the others are remembered whole, see spec_file),
+# so a few thousand cover any edit; more would only keep the trees of texts long gone.
+_STRINGS_REMEMBERED = 2048
+
+
 @functools.lru_cache(maxsize=4096)
 def _misread(expressions: tuple[str, ...], query: str | None,
              names: tuple[str, ...]) -> tuple[tuple[int | None, bool], ...]:
@@ -144,7 +150,7 @@ def _difference(written: str, generated: str, select: bool = True) -> bool | Non
     return True if reading is None else None if reading.same_as else False
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=_STRINGS_REMEMBERED)
 def _parsed(value: str, names: tuple[str, ...], query: bool):
     """A string parsed once, parameters as placeholders: (the text parsed, placeholder ->
     parameter, its AST in the string's own positions, the diagnostics, the SQL sqlglot
@@ -152,11 +158,14 @@ def _parsed(value: str, names: tuple[str, ...], query: bool):
     string again. The AST is shared: copy it before changing it."""
     text, holes = _with_placeholders(value, names)
     parsed = (parse_query if query else parse_expression)(Path("spec.toml"), text)
-    generated = DIALECT.generate(parsed.ast, comments=False) if parsed.ast is not None else None
+    try:
+        generated = DIALECT.generate(parsed.ast, comments=False) if parsed.ast is not None else None
+    except RecursionError:  # nested too deeply to generate: DataFusion refuses it when planned
+        generated = None
     return text, holes, parsed.ast, parsed.diagnostics, generated
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=_STRINGS_REMEMBERED)
 def _placed(written: Written, names: tuple[str, ...], query: bool) -> exp.Expression | None:
     """``_parsed``'s tree with the file positions of ``written``: the same for every instance
     of a row, which copies it. Shared: copy it before changing it."""

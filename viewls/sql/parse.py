@@ -8,7 +8,7 @@ operation or VALUES); anything else is a ``forbidden-statement``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlglot import exp
@@ -17,10 +17,12 @@ from sqlglot.tokens import Token, TokenType
 
 from viewls.diagnostics import Code, Diagnostic, error
 from viewls.sql.dialect import DIALECT
+from viewls.sql.nesting import STACK_MESSAGE, might_be_too_deep, nested_too_deeply, too_deep
 from viewls.suggest import did_you_mean
 from viewls.text import LineIndex, Span
 
 QUERY_KEYWORDS = ("SELECT", "WITH", "VALUES")
+_SELECT = "SELECT "  # makes an expression a query, for DataFusion's parser
 _QUERY_TYPES = (exp.Query, exp.Values)
 
 
@@ -33,11 +35,16 @@ class ParsedQuery:
 
 def parse_query(path: Path, text: str) -> ParsedQuery:
     """Parse through the dialect's own entry point, so that what the dialect's tests prove
-    is what analysis sees; the tokens are re-read only to place diagnostics."""
+    is what analysis sees; the tokens are re-read only to place diagnostics. A query nested
+    deeper than DataFusion allows is never read (see ``nesting``)."""
+    if might_be_too_deep(text) and (deep := too_deep(path, text, Span(0, 0))) is not None:
+        return ParsedQuery(None, (deep,))
     try:
         statements = DIALECT.parse(text, error_level=ErrorLevel.RAISE, max_errors=50)
     except TokenError:
         return ParsedQuery(None, (_unterminated(path, text),))
+    except RecursionError:
+        return ParsedQuery(None, (nested_too_deeply(path, text, _span(_tokens(text)[0])),))
     except ParseError as failure:
         first = _tokens(text)[0]
         if first.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
@@ -58,12 +65,17 @@ def parse_query(path: Path, text: str) -> ParsedQuery:
 def parse_expression(path: Path, text: str) -> ParsedQuery:
     """Parse one SQL expression (a select item, a condition), as a spec row holds them:
     a query, several expressions or nothing at all is a diagnostic."""
+    if might_be_too_deep(text) and (deep := too_deep(path, _SELECT + text, Span(0, 0))) is not None:
+        start, end = (max(offset - len(_SELECT), 0) for offset in (deep.span.start, deep.span.end))
+        return ParsedQuery(None, (replace(deep, span=Span(start, end) if end > start else Span(0, len(text))),))
     try:
         statements = [s for s in DIALECT.parse(text, error_level=ErrorLevel.RAISE, max_errors=50) if s is not None]
     except TokenError:
         return ParsedQuery(None, (_unterminated(path, text),))
     except ParseError as failure:
         return ParsedQuery(None, tuple(_syntax_errors(path, text, failure)))
+    except RecursionError:
+        return ParsedQuery(None, (error(path, Span(0, len(text)), Code.LIMIT_EXCEEDED, STACK_MESSAGE),))
     except Exception as failure:  # sqlglot bug or unsupported construct: still a diagnostic
         return ParsedQuery(None, (error(path, Span(0, len(text)), Code.SYNTAX_ERROR,
                                         f"sqlglot cannot read this expression ({type(failure).__name__})"),))
