@@ -226,14 +226,16 @@ def _render(args) -> int:
 
 
 def _refusal(snapshot, refused) -> int:
-    """Print what stops a run exactly as `check` prints it."""
+    """Print what stops a run exactly as `check` prints it; exit as `check` would (2 when
+    viewls.toml has errors)."""
     from viewls.cli.report import RENDERERS, locate, summary
 
-    texts = {path: snapshot.sources[path].text for path in refused}
-    located = locate(snapshot.root, refused, texts)
-    print("viewls: nothing was run; these views have errors:", file=sys.stderr)
-    sys.stderr.write(RENDERERS["text"](located, summary(located, views=len(refused), extracts=0), sys.stderr.isatty()))
-    return EXIT_ERRORS
+    located = locate(snapshot.root, refused.diagnostics, refused.texts(snapshot))
+    print(f"viewls: {refused.reason}:", file=sys.stderr)
+    views, extracts = refused.checked
+    totals = summary(located, views=views, extracts=extracts)
+    sys.stderr.write(RENDERERS["text"](located, totals, sys.stderr.isatty()))
+    return EXIT_USAGE if refused.config else EXIT_ERRORS
 
 
 def _materialize(args) -> int:
