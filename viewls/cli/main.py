@@ -239,6 +239,21 @@ def _refusal(snapshot, refused) -> int:
 
 
 def _materialize(args) -> int:
+    """`materialize`, stopped cleanly by SIGINT or SIGTERM (see ``interrupt``)."""
+    from viewls.cli.interrupt import Interrupted, Interruption
+
+    with Interruption() as interruption:
+        try:
+            code = _run_materialize(args, interruption.cancel)
+        except Interrupted:
+            code = EXIT_ERRORS
+        if interruption.signum is not None:
+            return interruption.report("materialize", "the outputs written are complete and the view being "
+                                       "written keeps its previous output; run it again to finish")
+        return code
+
+
+def _run_materialize(args, cancel) -> int:
     from viewls.cli.materialize import ProgressDisplay, summary_table
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import BUILT, UP_TO_DATE, plan_run, run, summarize
@@ -257,7 +272,7 @@ def _materialize(args) -> int:
     if plan.refused:
         return _refusal(snapshot, plan.refused)
     try:
-        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr))
+        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr), cancel)
     except OutputError as failure:
         raise UsageError(str(failure)) from None
     seconds = time.perf_counter() - started
@@ -266,6 +281,20 @@ def _materialize(args) -> int:
 
 
 def _preview(args) -> int:
+    """`preview`, stopped cleanly by SIGINT or SIGTERM (see ``interrupt``)."""
+    from viewls.cli.interrupt import Interrupted, Interruption
+
+    with Interruption() as interruption:
+        try:
+            code = _run_preview(args)
+        except Interrupted:
+            code = EXIT_ERRORS
+        if interruption.signum is not None:
+            return interruption.report("preview", "nothing was written")
+        return code
+
+
+def _run_preview(args) -> int:
     from viewls.cli.materialize import preview_grid
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import plan_run, preview
