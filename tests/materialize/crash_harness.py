@@ -12,6 +12,8 @@ just before the signal (as a reader racing the run would), sends the signal and 
 
 - every ``<view>.parquet`` is complete and correct: its fingerprint is one a clean run of
   some version writes, and its rows and metadata equal that clean run's output;
+- no other file matches ``*.parquet`` (readers glob for outputs: a temporary file that a
+  killed run left must not look like one);
 - no output that existed is lost, and one that changed was replaced by the complete
   output of the version being built (a failed or interrupted rebuild keeps the previous);
 - SIGINT and SIGTERM end the run cleanly: exit 128 + the signal, a message, and none of
@@ -197,6 +199,10 @@ def check_outputs(subject: Subject, record: RunRecord, current: str,
                   before: dict[str, tuple[str, str | None]]) -> None:
     """Every output complete and equal to a clean run's; none lost; changed only to the current version."""
     after = outputs(subject.output)
+    stray = sorted(p.name for p in subject.output.glob("*.parquet") if p.stem not in after) \
+        if subject.output.is_dir() else []
+    if stray:
+        record.violations.append(f"a reader globbing *.parquet would take {stray} for outputs")
     for name in before.keys() - after.keys():
         record.violations.append(f"{name}: the previous output is gone")
     for name, path in sorted(after.items()):
