@@ -33,7 +33,7 @@ class Refusal:
     checked: tuple[int, int]  # how many views and extracts the rule looked at
 
     def __bool__(self) -> bool:
-        return bool(self.diagnostics)
+        return bool(self.views or self.extracts or self.config)
 
     @property
     def reason(self) -> str:
