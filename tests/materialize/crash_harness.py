@@ -117,9 +117,16 @@ def viewls(root: Path, *arguments: str) -> list[str]:
     return [sys.executable, "-m", "viewls", "materialize", *arguments, "--project", str(root)]
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     paths = [str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def default_signals() -> None:
+    """In the child: SIGINT as a terminal delivers it, even when the harness itself runs as
+    a background job (which ignores SIGINT, and viewls keeps an ignored signal ignored)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def fingerprint_of(path: Path) -> str | None:
@@ -185,7 +192,7 @@ def prepare(subject: Subject, log: Callable[[str], None]) -> None:
         reference = subject.root.parent / f"reference-{subject.name}-{version.name}"
         begun = time.monotonic()
         done = subprocess.run(viewls(subject.root, "--all", "--output", str(reference)), capture_output=True,
-                              text=True, timeout=RUN_TIMEOUT, env=_environment())
+                              text=True, timeout=RUN_TIMEOUT, env=environment())
         started.append(time.monotonic() - begun)
         assert done.returncode == 0, done.stderr
         for name, path in outputs(reference).items():
@@ -247,7 +254,7 @@ def interrupt(subject: Subject, rng: random.Random, index: int, log: Callable[[s
     before = {name: (digest(path), fingerprint_of(path)) for name, path in outputs(subject.output).items()}
     temporaries_before = temporaries(subject.output)
     process = subprocess.Popen(viewls(subject.root, *arguments), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=_environment())
+                               text=True, env=environment(), preexec_fn=default_signals)
     seen: set[str] = set()
     deadline = time.monotonic() + RUN_TIMEOUT
     while anchored and len(seen) < anchored and process.poll() is None and time.monotonic() < deadline:
@@ -300,7 +307,7 @@ def complete(subject: Subject, rng: random.Random, log: Callable[[str], None]) -
     found = outputs(subject.output)
     stale = sorted(name for name in current if name not in found or fingerprint_of(found[name]) != current[name])
     done = subprocess.run(viewls(subject.root, "--all", "--changed", "--json"), capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT, env=_environment())
+                          timeout=RUN_TIMEOUT, env=environment())
     problems = []
     if done.returncode != 0:
         return [f"the completing run failed ({done.returncode}): {done.stderr[-500:]}"]
@@ -340,7 +347,8 @@ def summary(records: list[RunRecord]) -> str:
     latencies = [r.latency for r in records if r.outcome == "interrupted"]
     return (f"{len(records)} runs: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             + (f"; SIGINT/SIGTERM exit latency max {max(latencies):.2f} s" if latencies else "")
-            + f"; {sum(r.mid_write for r in records)} signals mid-write, {sum(r.changed for r in records)} outputs replaced, "
+            + f"; {sum(r.mid_write for r in records)} signals mid-write, "
+            f"{sum(r.changed for r in records)} outputs replaced, "
             f"{sum(r.outputs_read for r in records)} read mid-run")
 
 
@@ -367,7 +375,8 @@ BIG_ROWS = 1_000_000
 BIG_VIEWS = {
     "views/by_group.sql": "-- @ordering: grp\n"
                           "select grp, count(*) as n, sum(id) as id_sum, max(scaled) as top from wide group by grp\n",
-    "views/tagged.sql": "-- @ordering: id\nselect w.id, w.label, g.n, g.top from wide w join by_group g on w.grp = g.grp\n",
+    "views/tagged.sql": "-- @ordering: id\n"
+                        "select w.id, w.label, g.n, g.top from wide w join by_group g on w.grp = g.grp\n",
     "views/tail.sql": "-- @ordering: id\nselect id, label from tagged where id % 7 = 0\n",
     "views/constant.sql": "select 1 as one\n",
 }
@@ -388,7 +397,8 @@ def big(directory: Path) -> Subject:
                              "value": rng.random(BIG_ROWS), "label": labels}), root / "data" / "events.parquet")
     for name, text in BIG_VIEWS.items():
         (root / name).write_text(text)
-    subject = Subject("big", root, [], [["--all"], ["--all", "--changed"], ["tagged"], ["wide+"], ["+tail", "--changed"]])
+    selections = [["--all"], ["--all", "--changed"], ["tagged"], ["wide+"], ["+tail", "--changed"]]
+    subject = Subject("big", root, [], selections)
 
     def wide(factor: str) -> str:
         return f"-- @ordering: id\nselect id, grp, value, label, value * {factor} as scaled from events\n"

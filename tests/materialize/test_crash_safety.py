@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.materialize.crash_harness import (RUN_TIMEOUT, SUBJECTS, _environment, big, campaign, digest,
-                                             summary, temporaries, viewls)
+from tests.materialize.crash_harness import (RUN_TIMEOUT, SUBJECTS, big, campaign, default_signals, digest,
+                                             environment, summary, temporaries, viewls)
 
 RUNS = int(os.environ.get("VIEWLS_CRASH_RUNS", "12"))
 SEED = int(os.environ.get("VIEWLS_CRASH_SEED", "20261203"))
@@ -32,24 +32,35 @@ def test_random_interruptions_leave_complete_outputs_and_a_consistent_state(name
     assert any(r.sent for r in records), "no run was interrupted: the budget is too small"
 
 
-@pytest.mark.parametrize("chosen", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
-def test_sigint_and_sigterm_mid_write_stop_cleanly_with_a_message(chosen: signal.Signals, tmp_path: Path):
+def ignoring_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("chosen, ignored", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["SIGINT", "SIGTERM", "SIGINT-ignored"])
+def test_sigint_and_sigterm_mid_write_stop_cleanly_with_a_message(chosen: signal.Signals, ignored: bool,
+                                                                 tmp_path: Path):
     """Before the fix SIGTERM killed viewls outright (its temporary file left behind) and
-    SIGINT ended in a KeyboardInterrupt traceback."""
+    SIGINT ended in a KeyboardInterrupt traceback. A SIGINT that whoever started viewls
+    ignores (a background job of a script, nohup) stays ignored: the run completes."""
     subject = big(tmp_path)
     first = subprocess.run(viewls(subject.root, "wide"), capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                           env=_environment())
+                           env=environment())
     assert first.returncode == 0, first.stderr
     previous = digest(subject.output / "wide.parquet")
     subject.apply(subject.versions[1])
     process = subprocess.Popen(viewls(subject.root, "wide"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=_environment())
+                               text=True, env=environment(), preexec_fn=ignoring_sigint if ignored else default_signals)
     deadline = time.monotonic() + RUN_TIMEOUT
     while not temporaries(subject.output) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
     assert process.poll() is None, "the run ended before it was interrupted: make the data bigger"
     process.send_signal(chosen)
     _, stderr = process.communicate(timeout=60)
+    if ignored:
+        assert process.returncode == 0, stderr
+        assert temporaries(subject.output) == set() and digest(subject.output / "wide.parquet") != previous
+        return
     assert process.returncode == 128 + chosen, stderr
     assert f"viewls: materialize interrupted by {chosen.name}: " in stderr and "Traceback" not in stderr
     assert temporaries(subject.output) == set()
