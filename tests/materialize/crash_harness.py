@@ -17,7 +17,8 @@ just before the signal (as a reader racing the run would), sends the signal and 
 - no output that existed is lost, and one that changed was replaced by the complete
   output of the version being built (a failed or interrupted rebuild keeps the previous);
 - SIGINT and SIGTERM end the run cleanly: exit 128 + the signal, a message, and none of
-  its temporary files left (unless it died before viewls started: then nothing changed);
+  its temporary files left (unless the signal came while Python was starting, before
+  viewls took the signals over: then nothing may have changed);
 - every few runs, and at the end, an uninterrupted ``materialize --all --changed`` builds
   exactly the views whose output is missing or stale, leaves every output equal to the
   clean run's and removes every temporary file a killed run left.
@@ -289,7 +290,9 @@ def interrupt(subject: Subject, rng: random.Random, index: int, log: Callable[[s
             record.violations.append(f"no message on an interruption: {stderr[-300:]!r}")
         if left:
             record.violations.append(f"an interrupted run left {sorted(left)}")
-    elif code == -chosen:
+    elif code == -chosen or (chosen is signal.SIGINT and code == 1 and stderr.rstrip().endswith("KeyboardInterrupt")):
+        # Before viewls takes the signals over, Python's own handling applies: death by
+        # the signal, or a KeyboardInterrupt traceback while the interpreter starts.
         record.outcome = "killed" if chosen is signal.SIGKILL else "before-start"
         if chosen is not signal.SIGKILL and (left or record.changed):
             record.violations.append(f"{chosen.name} killed viewls after it had started writing")

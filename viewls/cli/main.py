@@ -21,9 +21,35 @@ class UsageError(Exception):
     """A problem with how viewls was called or configured (exit 2)."""
 
 
+# The commands SIGINT and SIGTERM stop cleanly (see interrupt.py), and what stopping leaves.
+_INTERRUPTIBLE = {
+    "materialize": "the outputs written are complete and the view being written keeps its previous output; "
+                   "run it again to finish",
+    "preview": "nothing was written",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command not in _INTERRUPTIBLE:
+        return _dispatch(args)
+    from viewls.cli.interrupt import Interrupted, Interruption
+
+    # Taken over before the heavy imports (DataFusion, Arrow: half a second), so that a
+    # signal in them already ends with a message.
+    with Interruption() as interruption:
+        args.cancel = interruption.cancel
+        try:
+            code = _dispatch(args)
+        except Interrupted:
+            code = EXIT_ERRORS
+        if interruption.signum is None:
+            return code
+        return interruption.report(args.command, _INTERRUPTIBLE[args.command])
+
+
+def _dispatch(args) -> int:
     from viewls.engine.native import NativeUnavailable
 
     try:
@@ -239,21 +265,6 @@ def _refusal(snapshot, refused) -> int:
 
 
 def _materialize(args) -> int:
-    """`materialize`, stopped cleanly by SIGINT or SIGTERM (see ``interrupt``)."""
-    from viewls.cli.interrupt import Interrupted, Interruption
-
-    with Interruption() as interruption:
-        try:
-            code = _run_materialize(args, interruption.cancel)
-        except Interrupted:
-            code = EXIT_ERRORS
-        if interruption.signum is not None:
-            return interruption.report("materialize", "the outputs written are complete and the view being "
-                                       "written keeps its previous output; run it again to finish")
-        return code
-
-
-def _run_materialize(args, cancel) -> int:
     from viewls.cli.materialize import ProgressDisplay, summary_table
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import BUILT, UP_TO_DATE, plan_run, run, summarize
@@ -272,7 +283,7 @@ def _run_materialize(args, cancel) -> int:
     if plan.refused:
         return _refusal(snapshot, plan.refused)
     try:
-        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr), cancel)
+        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr), args.cancel)
     except OutputError as failure:
         raise UsageError(str(failure)) from None
     seconds = time.perf_counter() - started
@@ -281,20 +292,6 @@ def _run_materialize(args, cancel) -> int:
 
 
 def _preview(args) -> int:
-    """`preview`, stopped cleanly by SIGINT or SIGTERM (see ``interrupt``)."""
-    from viewls.cli.interrupt import Interrupted, Interruption
-
-    with Interruption() as interruption:
-        try:
-            code = _run_preview(args)
-        except Interrupted:
-            code = EXIT_ERRORS
-        if interruption.signum is not None:
-            return interruption.report("preview", "nothing was written")
-        return code
-
-
-def _run_preview(args) -> int:
     from viewls.cli.materialize import preview_grid
     from viewls.materialize.outputs import OutputError, output_directory
     from viewls.materialize.runner import plan_run, preview
