@@ -44,7 +44,7 @@ async def test_the_editor_commands_refuse_what_check_rejects(client, project: Pa
     for command, argument in [("viewls.materialize", {"views": [case.selected]}),
                               ("viewls.materialize", {"all": True}),
                               ("viewls.preview", {"view": case.selected})]:
-        with pytest.raises(JsonRpcException, match="nothing was run: ") as refused:
+        with pytest.raises(JsonRpcException, match="nothing was run: these have errors: ") as refused:
             await execute(client, command, argument)
         message = str(refused.value)
         assert all(place in message for place in where), message

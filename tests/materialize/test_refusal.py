@@ -46,7 +46,7 @@ def test_what_check_rejects_is_refused_by_materialize_and_preview(case: Case, tm
         refused = viewls(*command, "--project", str(root))
         assert refused.returncode == case.exit_code, refused.stderr
         shown = headers(refused.stderr)
-        assert refused.stderr.startswith("viewls: nothing was run: "), refused.stderr
+        assert refused.stderr.startswith("viewls: nothing was run: these have errors: "), refused.stderr
         assert set(shown) <= set(errors), "every line is printed as check prints it"
         if command[-1] == "--all":
             assert sorted(shown) == sorted(errors)

@@ -175,7 +175,7 @@ def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
     if plan.refused:
         problems = plan.refused.lines(snapshot)
         more = [f"and {len(problems) - 5} more (see the Problems panel)"] if len(problems) > 5 else []
-        raise request_failed(f"{plan.refused.reason}: " + "; ".join(problems[:5] + more))
+        raise request_failed(f"{plan.refused.reason}. " + "; ".join(problems[:5] + more))
     unsaved = sorted(snapshot.views[n].path.name for n in plan.executed if _unsaved(project, snapshot.views[n].path))
     if unsaved:
         raise request_failed(f"save {', '.join(unsaved)} first: runs use the files on disk")

@@ -37,15 +37,13 @@ class Refusal:
 
     @property
     def reason(self) -> str:
-        """What has errors, in one sentence."""
-        parts = ["viewls.toml has errors"] if self.config else []
-        if self.views:
-            parts.append(f"view{'s' * (len(self.views) > 1)} {', '.join(self.views)} "
-                         f"{'have' if len(self.views) > 1 else 'has'} errors")
-        if self.extracts:
-            parts.append(f"extract{'s' * (len(self.extracts) > 1)} {', '.join(self.extracts)} "
-                         f"{'have' if len(self.extracts) > 1 else 'has'} errors")
-        return "nothing was run: " + "; ".join(parts)
+        """What has errors, in one line (editors look for "have errors" to offer their
+        problems view)."""
+        parts = ["viewls.toml"] if self.config else []
+        for kind, names in (("view", self.views), ("extract", self.extracts)):
+            if names:
+                parts.append(f"{kind}{'s' * (len(names) > 1)} {', '.join(names)}")
+        return "nothing was run: these have errors: " + "; ".join(parts)
 
     def texts(self, snapshot: Snapshot) -> dict[Path, str]:
         """The text of every file a diagnostic points into, to locate it as `check` does."""
