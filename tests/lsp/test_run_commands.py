@@ -50,7 +50,7 @@ async def test_views_with_errors_or_unsaved_changes_are_refused(client, project)
     open_view(client, path, text)
     text = replace(client, path, 2, "signup_date,", "signup_dat,", text)
     await diagnostics_for(client, path, lambda d: len(d) == 1)
-    with pytest.raises(JsonRpcException, match="these views have errors: users_clean.sql:.*signup_dat"):
+    with pytest.raises(JsonRpcException, match=r"these have errors: view users_clean\. views/users_clean.sql:9:5: unknown column .signup_dat."):
         await execute(client, "viewls.materialize", {"uri": path.as_uri()})
     replace(client, path, 3, "signup_dat,", "signup_date, 1 as one,", text)
     await diagnostics_for(client, path, lambda d: len(d) == 0)

@@ -108,6 +108,8 @@ def test_kill_during_write_keeps_the_previous_output(project):
     assert process.returncode == -9, "viewls had finished: make the extract bigger"
 
     assert temporary.exists(), "kill -9 leaves the temporary file behind"
+    # Readers find outputs by globbing: the leftover must not look like one.
+    assert list(output.parent.glob("*.parquet")) == [output]
     assert (digest(output), fingerprint(output)) == before
     previous = pq.read_table(output)
     assert np.array_equal(np.sort(previous.column("id").to_numpy()), np.arange(ROWS))

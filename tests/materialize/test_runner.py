@@ -85,7 +85,7 @@ def test_views_with_errors_are_refused_before_anything_runs(shop):
     shop.edit("customer_keys", "from users_clean", "from users_clen")
     snapshot = shop.snapshot()
     plan = plan_run(snapshot, ["customer_keys"], output_directory(snapshot))
-    assert [d.code for ds in plan.refused.values() for d in ds] == ["unknown-table"]
+    assert [d.code for ds in plan.refused.diagnostics.values() for d in ds] == ["unknown-table"]
     with pytest.raises(ValueError):
         run(snapshot, plan)
     assert not shop.output.exists()
@@ -148,7 +148,7 @@ def test_views_on_a_cycle_are_refused_not_left_out(shop):
     (shop.root / "views" / "cyc_b.sql").write_text("select * from cyc_a\n")
     snapshot = shop.snapshot()
     for selected in (["cyc_a"], list(snapshot.views)):
-        refused = plan_run(snapshot, selected, output_directory(snapshot)).refused
+        refused = plan_run(snapshot, selected, output_directory(snapshot)).refused.diagnostics
         assert {p.name for p in refused} >= {"cyc_a.sql"}
         assert {d.code for p, ds in refused.items() if p.name == "cyc_a.sql" for d in ds} == {"dependency-cycle"}
 
@@ -161,7 +161,10 @@ def test_a_view_blocked_by_a_broken_extract_is_refused(shop):
     config.write_text(text.replace('path = "data/users.csv"', 'path = "data/nowhere.csv"').replace(declared, ""))
     snapshot = shop.snapshot()
     refused = plan_run(snapshot, ["users_clean"], output_directory(snapshot)).refused
-    assert [d.code for ds in refused.values() for d in ds] == ["upstream-error"]
+    # The extract's own error, where it is, not the reader's hint.
+    assert [(p.name, d.code) for p, ds in refused.diagnostics.items() for d in ds] == \
+        [("viewls.toml", "extract-error")]
+    assert refused.extracts == ("users",) and refused.views == ()
 
 
 def test_extract_locations_count_even_before_their_files_exist(shop):

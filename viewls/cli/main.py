@@ -21,9 +21,35 @@ class UsageError(Exception):
     """A problem with how viewls was called or configured (exit 2)."""
 
 
+# The commands SIGINT and SIGTERM stop cleanly (see interrupt.py), and what stopping leaves.
+_INTERRUPTIBLE = {
+    "materialize": "the outputs written are complete and the view being written keeps its previous output; "
+                   "run it again to finish",
+    "preview": "nothing was written",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command not in _INTERRUPTIBLE:
+        return _dispatch(args)
+    from viewls.cli.interrupt import Interrupted, Interruption
+
+    # Taken over before the heavy imports (DataFusion, Arrow: half a second), so that a
+    # signal in them already ends with a message.
+    with Interruption() as interruption:
+        args.cancel = interruption.cancel
+        try:
+            code = _dispatch(args)
+        except Interrupted:
+            code = EXIT_ERRORS
+        if interruption.signum is None:
+            return code
+        return interruption.report(args.command, _INTERRUPTIBLE[args.command])
+
+
+def _dispatch(args) -> int:
     from viewls.engine.native import NativeUnavailable
 
     try:
@@ -226,14 +252,16 @@ def _render(args) -> int:
 
 
 def _refusal(snapshot, refused) -> int:
-    """Print what stops a run exactly as `check` prints it."""
+    """Print what stops a run exactly as `check` prints it; exit as `check` would (2 when
+    viewls.toml has errors)."""
     from viewls.cli.report import RENDERERS, locate, summary
 
-    texts = {path: snapshot.sources[path].text for path in refused}
-    located = locate(snapshot.root, refused, texts)
-    print("viewls: nothing was run; these views have errors:", file=sys.stderr)
-    sys.stderr.write(RENDERERS["text"](located, summary(located, views=len(refused), extracts=0), sys.stderr.isatty()))
-    return EXIT_ERRORS
+    located = locate(snapshot.root, refused.diagnostics, refused.texts(snapshot))
+    print(f"viewls: {refused.reason}:", file=sys.stderr)
+    views, extracts = refused.checked
+    totals = summary(located, views=views, extracts=extracts)
+    sys.stderr.write(RENDERERS["text"](located, totals, sys.stderr.isatty()))
+    return EXIT_USAGE if refused.config else EXIT_ERRORS
 
 
 def _materialize(args) -> int:
@@ -255,7 +283,7 @@ def _materialize(args) -> int:
     if plan.refused:
         return _refusal(snapshot, plan.refused)
     try:
-        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr))
+        runs = run(snapshot, plan, (lambda event: None) if args.json else ProgressDisplay(sys.stderr), args.cancel)
     except OutputError as failure:
         raise UsageError(str(failure)) from None
     seconds = time.perf_counter() - started

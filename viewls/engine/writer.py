@@ -1,7 +1,8 @@
 """Writing one view's rows to Parquet, atomically.
 
-Rows go to a hidden temporary file next to the target, which is flushed to disk and
-renamed over the target only once complete: a crash, a failed query, a broken ordering
+Rows go to a hidden temporary file next to the target (named so that no ``*.parquet``
+glob of a reader looking for outputs matches it), which is flushed to disk and renamed
+over the target only once complete: a crash, a failed query, a broken ordering
 or ``kill -9`` at any moment leaves the previous output as it was. The file's Arrow
 schema carries the view's metadata, so an output describes itself.
 """
@@ -33,7 +34,7 @@ class Written:
 
 
 def temporary_path(target: Path) -> Path:
-    return target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{target.name}")
+    return target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{target.name}.partial")
 
 
 def write_atomically(

@@ -37,7 +37,6 @@ from viewls.materialize.outputs import OutputError, output_directory
 from viewls.materialize.runner import Plan, Progress, Started, plan_run, preview, run, summarize
 from viewls.materialize.selection import SelectionError, select
 from viewls.materialize.values import json_rows
-from viewls.text import LineIndex
 
 MATERIALIZE = "viewls.materialize"
 PREVIEW = "viewls.preview"
@@ -172,11 +171,11 @@ async def _progress_token(ls: ViewlsServer) -> str | None:
 
 
 def _refuse(project: Project, snapshot: Snapshot, plan: Plan) -> None:
-    """Fail the request when a view to run has errors or unsaved changes."""
+    """Fail the request when the run is refused (see ``refusal``) or a view to run has unsaved changes."""
     if plan.refused:
-        problems = [f"{path.name}:{LineIndex(snapshot.sources[path].text).position(d.span.start)[0] + 1}: "
-                    f"{d.message}" for path, found in plan.refused.items() for d in found][:5]
-        raise request_failed("nothing was run; these views have errors: " + "; ".join(problems))
+        problems = plan.refused.lines(snapshot)
+        more = [f"and {len(problems) - 5} more (see the Problems panel)"] if len(problems) > 5 else []
+        raise request_failed(f"{plan.refused.reason}. " + "; ".join(problems[:5] + more))
     unsaved = sorted(snapshot.views[n].path.name for n in plan.executed if _unsaved(project, snapshot.views[n].path))
     if unsaved:
         raise request_failed(f"save {', '.join(unsaved)} first: runs use the files on disk")

@@ -2,8 +2,9 @@
 
 A plan decides, before anything runs, which views are built and where every view they
 read comes from: a materialized output that is up to date, or an inline computation from
-the SQL the check proved (canonical, or as written). Views with error diagnostics among
-those are refused, with the same diagnostics ``check`` prints. The run then builds views in the deterministic
+the SQL the check proved (canonical, or as written). A run whose views, their upstream
+views and extracts, or configuration have errors is refused (see ``refusal``), with the
+diagnostics ``check`` prints. The run then builds views in the deterministic
 topological order: a failure stops the views that read it, independent branches go on.
 """
 
@@ -12,19 +13,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
 from viewls.analysis.snapshot import Snapshot
-from viewls.diagnostics import Diagnostic
-from viewls.analysis.model import State
 from viewls.engine.execution import ExecutionError, ExecutionSession
 from viewls.engine.ordering import sort_exprs
 from viewls.engine.writer import Cancelled, write_atomically
 from viewls.materialize.fingerprint import build_fingerprints
 from viewls.materialize.outputs import contract_metadata, exclusive, output_path, stored_fingerprint
+from viewls.materialize.refusal import Refusal, refusal
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress events of one view
 
@@ -72,7 +72,7 @@ class Plan:
     # Where each view read by a built view comes from: "output" or "inline".
     sources: dict[str, str]
     fingerprints: dict[str, str | None]
-    refused: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+    refused: Refusal  # false when the run may start
 
     @property
     def executed(self) -> list[str]:
@@ -103,13 +103,9 @@ def plan_run(snapshot: Snapshot, selected: Iterable[str], directory: Path, chang
         sources[name] = "output" if fresh(name) else "inline"
         if sources[name] == "inline":
             pending.extend(snapshot.views[name].dependencies)
-    plan = Plan(directory, build, [n for n in order if n not in building], sources, fingerprints)
-    # Views on a cycle have no place in the order: they are refused, never silently left out.
-    for name in [*plan.executed, *sorted(chosen - set(order))]:
-        view = snapshot.views[name]
-        if view.output.state is not State.OK or fingerprints.get(name) is None:
-            plan.refused.setdefault(view.path, []).extend(view.diagnostics)
-    return plan
+    # Views on a cycle have no place in the order, but they are chosen: refused, never left out.
+    return Plan(directory, build, [n for n in order if n not in building], sources, fingerprints,
+                refusal(snapshot, chosen))
 
 
 def preview(snapshot: Snapshot, plan: Plan, limit: int) -> pa.Table:
