@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 import time
+from typing import NoReturn
 from pathlib import Path
 
 from viewls import __version__
@@ -293,7 +296,7 @@ def _preview(args) -> int:
     return EXIT_OK
 
 
-def _serve(args) -> int:
+def _serve(args) -> NoReturn:
     from viewls.lsp.app import create_server
 
     server = create_server()
@@ -305,7 +308,14 @@ def _serve(args) -> int:
     else:
         server.start_io()
     # The specification: 0 after a shutdown request, 1 when the client left without one.
-    return EXIT_OK if server.protocol.shutdown_requested else 1
+    code = EXIT_OK if server.protocol.shutdown_requested else 1
+    # At once, even mid-analysis: a normal exit would wait for the analysis thread.
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # closed by exit
+        pass
+    os._exit(code)
 
 
 def _udfs(args) -> int:

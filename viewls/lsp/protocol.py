@@ -20,8 +20,13 @@ log = logging.getLogger(__name__)
 
 class ViewlsProtocol(LanguageServerProtocol):
     def __init__(self, *args, **kwargs) -> None:
+        self._initialize_seen = False  # before pygls's __init__, which reads every attribute
         super().__init__(*args, **kwargs)
-        self._initialize_seen = False
+
+    @property
+    def initialized(self) -> bool:
+        """``initialize`` was received: the server may send notifications."""
+        return self._initialize_seen
 
     @property
     def shutdown_requested(self) -> bool:
@@ -39,9 +44,7 @@ class ViewlsProtocol(LanguageServerProtocol):
             return _UNUSABLE
 
     def handle_message(self, message) -> None:
-        if message is _UNUSABLE or isinstance(message, dict):
-            if isinstance(message, dict):
-                log.warning("dropping a message that is not JSON-RPC 2.0: %.200s", message)
+        if message is _UNUSABLE:
             return
         method = getattr(message, "method", None)
         if isinstance(message, RPCRequest):

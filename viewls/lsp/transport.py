@@ -1,0 +1,105 @@
+"""Messages in over stdio or TCP through our own framing (framing.py), instead of pygls's
+reader, and the answers to messages that cannot be used.
+
+stdin is read by a daemon thread that hands bytes to the event loop: nothing waits for it
+when the server exits (pygls reads in a pool thread that interpreter exit would join, so
+a client that sent ``exit`` but kept stdin open would keep the process alive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING, BinaryIO
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+
+from viewls.lsp.framing import BadFrame, Frame, Framer, envelope_error
+
+if TYPE_CHECKING:
+    from viewls.lsp.server import ViewlsServer
+
+log = logging.getLogger(__name__)
+_CHUNK = 64 * 1024
+
+
+def serve_stdio(server: ViewlsServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Serve until ``exit`` or the end of stdin."""
+    server.protocol.set_writer(StdoutWriter(stdout))
+    try:
+        asyncio.run(_serve_stream(server, stdin))
+    except BrokenPipeError:
+        log.error("the client closed the connection; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+def serve_tcp(server: ViewlsServer, host: str, port: int) -> None:
+    """Serve one client at a time on ``host:port`` until ``exit`` (for debugging)."""
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server.protocol.set_writer(writer)
+        framer = Framer()
+        while data := await reader.read(_CHUNK):
+            for event in framer.feed(data):
+                dispatch(server, event)
+
+    async def listen() -> None:
+        async with await asyncio.start_server(connection, host, port) as listening:
+            log.info("serving on %s:%s", host, port)
+            await listening.serve_forever()
+
+    try:
+        asyncio.run(listen())
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+async def _serve_stream(server: ViewlsServer, stdin: BinaryIO) -> None:
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            try:
+                data = os.read(stdin.fileno(), _CHUNK)
+            except OSError:
+                data = b""
+            try:
+                loop.call_soon_threadsafe(chunks.put_nowait, data)
+            except RuntimeError:  # the loop is closed: the server has exited
+                return
+            if not data:
+                return
+
+    threading.Thread(target=pump, name="viewls-stdin", daemon=True).start()
+    framer = Framer()
+    while data := await chunks.get():
+        for event in framer.feed(data):
+            dispatch(server, event)
+    log.info("stdin closed: the client is gone")
+
+
+def dispatch(server: ViewlsServer, event: Frame | BadFrame) -> None:
+    """Hand a message to the protocol, or answer and log a bad one; the server carries on."""
+    protocol = server.protocol
+    if isinstance(event, Frame):
+        problem = envelope_error(event.value)
+        if problem is None:
+            try:
+                protocol.handle_message(protocol.structure_message(event.value))
+            except Exception as error:  # a bug in a handler, not the client's fault
+                log.exception("unable to handle a message")
+                server.report_server_error(error, JsonRpcException)
+            return
+        event = problem
+    log.warning("bad message from the client: %s", event.reason)
+    if event.code is not None:
+        protocol._send_data({"jsonrpc": "2.0", "id": event.id,
+                             "error": {"code": event.code, "message": event.reason}})
+    if protocol.initialized:
+        server.window_log_message(types.LogMessageParams(
+            type=types.MessageType.Error, message=f"viewls: bad message from the client: {event.reason}"))
