@@ -47,9 +47,10 @@ class Document:
         """The length of ``text`` in the negotiated code units."""
         if self._encoding == UTF32 or text.isascii():
             return len(text)
+        # surrogatepass: a lone surrogate (JSON allows "\ud800") is one UTF-16 code unit.
         if self._encoding == UTF8:
-            return len(text.encode("utf-8"))
-        return len(text.encode("utf-16-le")) // 2
+            return len(text.encode("utf-8", "surrogatepass"))
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.start), end=self.position(span.end))
