@@ -34,6 +34,7 @@ class Stats:
     bursts: int = 0
     characters: int = 0  # the longest document seen
     by_method: dict[str, int] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)  # diagnostics compared, by code
 
 
 class Session:
@@ -175,6 +176,8 @@ class Session:
         errors = [m for m in self.shown if m["type"] == 1]
         assert not errors, f"the server showed errors: {errors}"
         expected, actual = self.expected(), self.actual()
+        for d in expected:
+            self.stats.codes[d[1]] = self.stats.codes.get(d[1], 0) + 1
         if expected != actual:
             replay = self.checked.parent / "sent.json"
             replay.write_text(json.dumps(self.sent))

@@ -24,7 +24,7 @@ from tests.fuzz import edits
 from tests.fuzz.session import Session
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
-EXAMPLES = int(os.environ.get("VIEWLS_FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("VIEWLS_FUZZ_EXAMPLES", "3"))
 BURSTS = int(os.environ.get("VIEWLS_FUZZ_BURSTS", "3"))
 STEPS = int(os.environ.get("VIEWLS_FUZZ_STEPS", "30"))
 # VIEWLS_FUZZ_SHRINK=0: report a failure as found (shrinking restarts the server many times).
@@ -78,10 +78,14 @@ def fuzz(profile: str):
     def test(data, project, tmp_path_factory):
         work = tmp_path_factory.mktemp(f"fuzz-{profile}")
         session = asyncio.run(session_run(data, project, work, profile))
-        totals = TOTALS.setdefault(profile, {"sessions": 0, "steps": 0, "edits": 0, "requests": 0, "bursts": 0})
+        totals = TOTALS.setdefault(profile, {"sessions": 0, "steps": 0, "edits": 0, "requests": 0, "bursts": 0,
+                                             "longest": 0, "codes": {}})
         totals["sessions"] += 1
         for key in ("steps", "edits", "requests", "bursts"):
             totals[key] += getattr(session.stats, key)
+        totals["longest"] = max(totals["longest"], session.stats.characters)
+        for code, count in session.stats.codes.items():
+            totals["codes"][code] = totals["codes"].get(code, 0) + count
         print(f"\n{profile}: {totals}")
     return test
 
