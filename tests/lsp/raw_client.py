@@ -17,8 +17,12 @@ class RawClient:
     """JSON-RPC over the server's stdio with nothing in between: for messages a well-behaved
     client library would refuse to send."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, reader: asyncio.StreamReader | None = None,
+                 writer: asyncio.StreamWriter | None = None) -> None:
+        """Over the process's stdio, or over ``reader`` and ``writer`` (a TCP connection)."""
         self.process = process
+        self.reader = reader or process.stdout
+        self.writer = writer or process.stdin
         self.notifications: list[dict] = []
 
     @classmethod
@@ -32,19 +36,19 @@ class RawClient:
         self.send_bytes(frame(message))
 
     def send_bytes(self, data: bytes) -> None:
-        self.process.stdin.write(data)
+        self.writer.write(data)
 
     async def receive(self, timeout: float = 30) -> dict:
         length = None
         while True:
-            line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+            line = await asyncio.wait_for(self.reader.readline(), timeout)
             if line in (b"\r\n", b""):
                 break
             name, _, value = line.decode().partition(":")
             if name.lower() == "content-length":
                 length = int(value)
         assert length is not None, "the server closed its output"
-        return json.loads(await self.process.stdout.readexactly(length))
+        return json.loads(await self.reader.readexactly(length))
 
     async def request(self, id: int, method: str, params=None) -> dict:
         self.send({"id": id, "method": method, "params": params})

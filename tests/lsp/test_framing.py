@@ -4,7 +4,10 @@ shutdown and exit."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+import sys
 
 import pytest
 
@@ -123,3 +126,22 @@ async def test_stdin_closed_without_exit_ends_the_server_with_1():
     raw.send_bytes(b"Content-Length: 1000000000000\r\n\r\n{")
     raw.process.stdin.close()
     assert await raw.process.wait() == 1
+
+
+async def test_over_tcp_a_bad_frame_is_skipped_and_exit_ends_the_server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "viewls", "serve", "--tcp", f"127.0.0.1:{port}", stderr=asyncio.subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            break
+        except OSError:
+            await asyncio.sleep(0.1)
+    raw = RawClient(process, reader, writer)
+    assert "result" in await raw.request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    raw.send_bytes(CASES["length negative"][0])
+    assert (await raw.request(2, "shutdown"))["result"] is None
+    assert await raw.exit_code() == 0

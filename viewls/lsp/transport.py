@@ -39,22 +39,29 @@ def serve_stdio(server: ViewlsServer, stdin: BinaryIO, stdout: BinaryIO) -> None
 
 
 def serve_tcp(server: ViewlsServer, host: str, port: int) -> None:
-    """Serve one client at a time on ``host:port`` until ``exit`` (for debugging)."""
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        server.protocol.set_writer(writer)
-        framer = Framer()
-        while data := await reader.read(_CHUNK):
-            for event in framer.feed(data):
-                dispatch(server, event)
-
+    """Serve the first client on ``host:port`` until ``exit`` or it disconnects (for debugging)."""
     async def listen() -> None:
-        async with await asyncio.start_server(connection, host, port) as listening:
+        done = asyncio.get_running_loop().create_future()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            server.protocol.set_writer(writer)
+            framer = Framer()
+            try:
+                while data := await reader.read(_CHUNK):
+                    for event in framer.feed(data):
+                        dispatch(server, event)
+            except SystemExit:  # exit: end the server, not just this connection
+                pass
+            if not done.done():
+                done.set_result(None)
+
+        async with await asyncio.start_server(connection, host, port):
             log.info("serving on %s:%s", host, port)
-            await listening.serve_forever()
+            await done
 
     try:
         asyncio.run(listen())
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
 
 
