@@ -72,7 +72,7 @@ async def session_run(data, project: Path, work: Path, profile: str) -> Session:
 
 def fuzz(profile: str):
     @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True, phases=PHASES,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
                                      HealthCheck.function_scoped_fixture])
     @given(data=st.data())
     def test(data, project, tmp_path_factory):

@@ -145,3 +145,13 @@ async def test_over_tcp_a_bad_frame_is_skipped_and_exit_ends_the_server():
     raw.send_bytes(CASES["length negative"][0])
     assert (await raw.request(2, "shutdown"))["result"] is None
     assert await raw.exit_code() == 0
+
+
+async def test_unknown_methods_are_not_found_with_or_without_params():
+    raw = await started()
+    for id, message in enumerate([{"method": "viewls/nothing"}, {"method": "viewls/nothing", "params": {}},
+                                  {"method": "$/nothing"}, {"method": "$/nothing", "params": [1]}], start=10):
+        assert (await raw.request(id, message["method"], message.get("params")))["error"]["code"] == -32601
+    raw.send({"id": 20, "method": "$/nothing"})  # params left out altogether
+    assert (await answers_until(raw, 20))[-1]["error"]["code"] == -32601
+    await carries_on(raw)

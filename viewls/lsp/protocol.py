@@ -33,6 +33,10 @@ class ViewlsProtocol(LanguageServerProtocol):
         return self._shutdown
 
     def structure_message(self, data: dict):
+        if "method" in data and "params" not in data:
+            # params may be omitted (JSON-RPC); pygls's generic message types require it, and
+            # would fail a request to an unknown method with InternalError, not MethodNotFound.
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
