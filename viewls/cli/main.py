@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
 import sys
 import time
 from typing import NoReturn
@@ -298,6 +296,7 @@ def _preview(args) -> int:
 
 def _serve(args) -> NoReturn:
     from viewls.lsp.app import create_server
+    from viewls.lsp.transport import leave
 
     server = create_server()
     if args.tcp:
@@ -308,14 +307,7 @@ def _serve(args) -> NoReturn:
     else:
         server.start_io()
     # The specification: 0 after a shutdown request, 1 when the client left without one.
-    code = EXIT_OK if server.protocol.shutdown_requested else 1
-    # At once, even mid-analysis: a normal exit would wait for the analysis thread.
-    logging.shutdown()
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):  # closed by exit
-        pass
-    os._exit(code)
+    leave(EXIT_OK if server.protocol.shutdown_requested else 1)
 
 
 def _udfs(args) -> int:
