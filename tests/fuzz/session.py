@@ -55,14 +55,17 @@ class Session:
         self.capabilities: dict = {}
         self._next_id = 1
         self.stats = Stats()
+        self.ended = "the server's output is open"
         self.sent: list[dict] = []  # every message, to replay a failure (see ``mismatch``)
 
     # --- process --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "viewls", "serve", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, limit=2**26)
+        self.stderr = self.checked.parent / "server.log"
+        with self.stderr.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "viewls", "serve", stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=log, limit=2**26)
         self._reader = asyncio.get_running_loop().create_task(self._read())
         answer = await self._call("initialize", {
             "processId": None, "rootUri": self.root.as_uri(),
@@ -96,12 +99,14 @@ class Session:
     async def _read(self) -> None:
         stdout = self.process.stdout
         while True:
-            length = None
+            length, header = None, b""
             while (line := await stdout.readline()) not in (b"\r\n", b""):
+                header += line
                 name, _, value = line.decode().partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
             if length is None:
+                self.ended = f"the server's output ended after {header[-500:]!r}"
                 return
             self._receive(json.loads(await stdout.readexactly(length)))
 
@@ -136,7 +141,10 @@ class Session:
         async def wait() -> None:
             while not all(i in self.answers for i in ids):
                 if self.process.returncode is not None or self._reader.done():
-                    raise AssertionError(f"the server died (exit code {self.process.returncode})")
+                    failure = self._reader.exception() if self._reader.done() else None
+                    raise AssertionError(
+                        f"the server died (exit code {self.process.returncode}; {failure or self.ended}; "
+                        f"its stderr: {self.stderr.read_text(errors='replace')[-3000:]})")
                 await asyncio.sleep(0.01)
         try:
             await asyncio.wait_for(wait(), SETTLE_TIMEOUT)
