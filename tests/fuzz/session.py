@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fuzz import model
+from tests.fuzz import edits, model
 
 # Answers a client must accept: the document changed under the request, it was cancelled,
 # or the server declined (a refused rename...).
@@ -206,12 +206,20 @@ class Session:
                 text = (self.checked / d["path"]).read_text(encoding="utf-8-sig", errors="replace")
             start = model.one_based_to_lsp(text, d["line"], d["column"])
             end = model.one_based_to_lsp(text, d["end_line"], d["end_column"])
-            found.append((path.as_uri(), d["code"], _range(start, end), d["message"], SEVERITIES[d["severity"]]))
+            found.append((path.as_uri(), d["code"], _range(start, end), _message(d["message"]),
+                          SEVERITIES[d["severity"]]))
         return sorted(found)
 
     def actual(self) -> list[tuple]:
-        return sorted((uri, d.get("code"), _range(d["range"]["start"], d["range"]["end"]), d["message"],
+        return sorted((uri, d.get("code"), _range(d["range"]["start"], d["range"]["end"]), _message(d["message"]),
                        d["severity"]) for uri, ds in self.published.items() for d in ds)
+
+
+def _message(message: str) -> str:
+    """A message as compared. Until the files branch is merged, check reads files with
+    universal newlines, so a message quoting source text has \n where the server's has \r\n
+    (same positions; issue 12, one text model): compared without \r then."""
+    return message.replace("\r\n", "\n") if edits.PENDING else message
 
 
 def _range(start: dict, end: dict) -> tuple:
