@@ -23,6 +23,9 @@ CASES = {
     # The length runs 10 bytes into the next message: the JSON value is read, refused, and the
     # next message's header is still found.
     "length too large": (b"Content-Length: %d\r\n\r\n" % (len(BODY) + 10) + BODY, [(99, -32600)]),
+    # Longer than all that comes: found out when the stream stalls with the next header in the body.
+    "length longer than all that comes": (b"Content-Length: %d\r\n\r\n" % (len(BODY) + 100_000) + BODY,
+                                          [(99, -32600)]),
     "length huge": (b"Content-Length: 1000000000000\r\n\r\n" + BODY, []),
     "length just over the limit": (b"Content-Length: %d\r\n\r\n" % (64 * 1024 * 1024 + 1) + BODY, []),
     "length negative": (b"Content-Length: -5\r\n\r\n" + BODY, []),

@@ -8,7 +8,8 @@ length is allocated at once. This reader is sans-IO (``feed`` bytes, get ``Frame
 - a body larger than ``max_body`` is never buffered: the reader skips to the next header;
 - after a bad frame (length missing, negative, not a number, too short or too long,
   invalid JSON) it resynchronizes on the next ``Content-Length:``, wherever it starts, so
-  the messages after the bad one are read as sent;
+  the messages after the bad one are read as sent; a length longer than all that came is
+  found out when the stream stalls mid-body (``stalled``) with the next header in it;
 - header lines may end with ``\\n`` as well as ``\\r\\n``; header names are case-insensitive.
 
 Deciding what a JSON value means (``envelope_error``) is kept apart from the framing.
@@ -69,6 +70,29 @@ class Framer:
         while self._step(events):
             pass
         return events
+
+    @property
+    def mid_body(self) -> bool:
+        """Part of a body came and the rest is awaited."""
+        return self._body is not None and bool(self._buffer)
+
+    def stalled(self) -> list[Frame | BadFrame]:
+        """No byte came for a while in the middle of a body. If what came holds the next
+        message's header, the Content-Length was too long (else nothing more would come
+        until the client wrote again, and it waits for an answer): the partial body is a bad
+        frame and reading resumes at that header."""
+        start = self._buffer.lower().find(_HEADER, 1) if self._body is not None else -1
+        if start < 0:
+            return []
+        length, partial = self._body, bytes(self._buffer[:start])
+        del self._buffer[:start]
+        self._body = None
+        event = self._decode(partial)
+        if isinstance(event, Frame):
+            id = event.value.get("id") if isinstance(event.value, dict) else None
+            event = BadFrame(f"Content-Length {length} is longer than the message", INVALID_REQUEST,
+                             id if _is_id(id) else None)
+        return [event, *self.feed(b"")]
 
     # --- states -------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _CHUNK = 64 * 1024
+# A body that stops coming for this long holds the next header? Its length was too long.
+STALL_SECONDS = 1.0
 
 
 def serve_stdio(server: ViewlsServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
@@ -48,11 +50,8 @@ def serve_tcp(server: ViewlsServer, host: str, port: int) -> None:
 
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             server.protocol.set_writer(writer)
-            framer = Framer()
             try:
-                while data := await reader.read(_CHUNK):
-                    for event in framer.feed(data):
-                        dispatch(server, event)
+                await _read(server, reader.read)
             except SystemExit:  # exit: end the server, not just this connection
                 pass
             if not done.done():
@@ -86,11 +85,24 @@ async def _serve_stream(server: ViewlsServer, stdin: BinaryIO) -> None:
                 return
 
     threading.Thread(target=pump, name="viewls-stdin", daemon=True).start()
-    framer = Framer()
-    while data := await chunks.get():
-        for event in framer.feed(data):
-            dispatch(server, event)
+    await _read(server, lambda _: chunks.get())
     log.info("stdin closed: the client is gone")
+
+
+async def _read(server: ViewlsServer, read) -> None:
+    """Frame what ``read(n)`` returns until it returns nothing, dispatching every event."""
+    framer = Framer()
+    while True:
+        try:
+            data = await asyncio.wait_for(read(_CHUNK), STALL_SECONDS if framer.mid_body else None)
+        except TimeoutError:
+            events = framer.stalled()
+        else:
+            if not data:
+                return
+            events = framer.feed(data)
+        for event in events:
+            dispatch(server, event)
 
 
 def dispatch(server: ViewlsServer, event: Frame | BadFrame) -> None:
