@@ -17,7 +17,7 @@ from viewls.analysis.host import AnalysisHost, resolve_extracts
 from viewls.diagnostics import Code
 from viewls.project.config import load_config
 
-EXAMPLES = int(os.environ.get("VIEWLS_FUZZ_VIEWS", "150"))
+EXAMPLES = int(os.environ.get("VIEWLS_FUZZ_VIEWS", "300"))
 CONFIG = """\
 [project]
 views = ["views/**/*.sql"]
