@@ -33,7 +33,6 @@ class Stats:
     requests: int = 0
     bursts: int = 0
     characters: int = 0  # the longest document seen
-    by_method: dict[str, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)  # diagnostics compared, by code
 
 
@@ -129,7 +128,6 @@ class Session:
         self.pending[id] = method
         self._send({"id": id, "method": method, "params": params})
         self.stats.requests += 1
-        self.stats.by_method[method] = self.stats.by_method.get(method, 0) + 1
         return id
 
     async def _call(self, method: str, params) -> dict:
