@@ -69,7 +69,8 @@ def serve_tcp(server: ViewlsServer, host: str, port: int) -> None:
 
 async def _serve_stream(server: ViewlsServer, stdin: BinaryIO) -> None:
     loop = asyncio.get_running_loop()
-    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    # Bounded: a client writing faster than the server reads waits on the pipe, as with pygls.
+    chunks: asyncio.Queue[bytes] = asyncio.Queue(maxsize=16)
 
     def pump() -> None:
         while True:
@@ -78,7 +79,7 @@ async def _serve_stream(server: ViewlsServer, stdin: BinaryIO) -> None:
             except OSError:
                 data = b""
             try:
-                loop.call_soon_threadsafe(chunks.put_nowait, data)
+                asyncio.run_coroutine_threadsafe(chunks.put(data), loop).result()
             except RuntimeError:  # the loop is closed: the server has exited
                 return
             if not data:
