@@ -9,8 +9,8 @@ import argparse
 import json
 import sys
 import time
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 from viewls import __version__
 from viewls.diagnostics import Code, Severity

@@ -1,4 +1,5 @@
-"""The JSON-RPC protocol with the rules pygls leaves out.
+"""The JSON-RPC protocol with the rules pygls leaves out (frames and envelopes that are not
+JSON-RPC 2.0 are answered before they get here: transport.py, framing.py).
 
 Every request gets an answer, so no client waits forever: before ``initialize`` it is
 ServerNotInitialized, after ``shutdown`` InvalidRequest, and a request whose parameters do
