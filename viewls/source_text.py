@@ -64,19 +64,18 @@ def as_source(value: str | SourceText) -> SourceText:
 
 def normalize(text: str) -> SourceText:
     """Text as analysed: a leading U+FEFF becomes a space, a lone ``\\r`` a ``\\n``, each
-    lone surrogate U+FFFD (a problem at its character); positions are unchanged."""
+    lone surrogate U+FFFD (the first, a problem at its character); positions are unchanged."""
     if text.startswith("\ufeff"):
         text = " " + text[1:]
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         text = _LONE_CR.sub("\n", text)
     if not _has_surrogate(text):
         return SourceText(text)
-    problems = tuple(
-        TextProblem(Span(match.start(), match.end()),
-                    f"invalid text: lone surrogate U+{ord(match.group()):04X} is not a character "
-                    "(the editor sent text no file can hold); delete it")
-        for match in _SURROGATE.finditer(text))
-    return SourceText(_SURROGATE.sub("\ufffd", text), problems)
+    first = _SURROGATE.search(text)  # the first, as a file's first byte that is not UTF-8
+    problem = TextProblem(Span(first.start(), first.end()),
+                          f"invalid text: lone surrogate U+{ord(first.group()):04X} is not a character "
+                          "(the editor sent text no file can hold); delete it")
+    return SourceText(_SURROGATE.sub("\ufffd", text), (problem,))
 
 
 def _has_surrogate(text: str) -> bool:

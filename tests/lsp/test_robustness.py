@@ -2,59 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import sys
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from tests.lsp.conftest import diagnostics_for, open_view
-
-
-class RawClient:
-    """JSON-RPC over the server's stdio with nothing in between: for messages a well-behaved
-    client library would refuse to send."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.notifications: list[dict] = []
-
-    @classmethod
-    async def start(cls) -> RawClient:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "viewls", "serve",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
-        return cls(process)
-
-    def send(self, message: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-    async def receive(self) -> dict:
-        length = None
-        while True:
-            line = await asyncio.wait_for(self.process.stdout.readline(), 30)
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        assert length is not None, "the server closed its output"
-        return json.loads(await self.process.stdout.readexactly(length))
-
-    async def request(self, id: int, method: str, params=None) -> dict:
-        self.send({"id": id, "method": method, "params": params})
-        while True:
-            message = await self.receive()
-            if message.get("id") == id and "method" not in message:
-                return message
-            self.notifications.append(message)
-
-    async def exit_code(self) -> int:
-        self.send({"method": "exit"})
-        return await asyncio.wait_for(self.process.wait(), 30)
+from tests.lsp.raw_client import RawClient
 
 
 async def test_requests_before_initialize_and_after_shutdown_are_refused_and_exit_codes_follow():

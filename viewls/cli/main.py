@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from viewls import __version__
 from viewls.diagnostics import Code, Severity
@@ -321,8 +322,9 @@ def _preview(args) -> int:
     return EXIT_OK
 
 
-def _serve(args) -> int:
+def _serve(args) -> NoReturn:
     from viewls.lsp.app import create_server
+    from viewls.lsp.transport import leave
 
     server = create_server()
     if args.tcp:
@@ -333,7 +335,7 @@ def _serve(args) -> int:
     else:
         server.start_io()
     # The specification: 0 after a shutdown request, 1 when the client left without one.
-    return EXIT_OK if server.protocol.shutdown_requested else 1
+    leave(EXIT_OK if server.protocol.shutdown_requested else 1)
 
 
 def _udfs(args) -> int:

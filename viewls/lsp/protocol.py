@@ -1,4 +1,5 @@
-"""The JSON-RPC protocol with the rules pygls leaves out.
+"""The JSON-RPC protocol with the rules pygls leaves out (frames and envelopes that are not
+JSON-RPC 2.0 are answered before they get here: transport.py, framing.py).
 
 Every request gets an answer, so no client waits forever: before ``initialize`` it is
 ServerNotInitialized, after ``shutdown`` InvalidRequest, and a request whose parameters do
@@ -20,14 +21,23 @@ log = logging.getLogger(__name__)
 
 class ViewlsProtocol(LanguageServerProtocol):
     def __init__(self, *args, **kwargs) -> None:
+        self._initialize_seen = False  # before pygls's __init__, which reads every attribute
         super().__init__(*args, **kwargs)
-        self._initialize_seen = False
+
+    @property
+    def initialized(self) -> bool:
+        """``initialize`` was received: the server may send notifications."""
+        return self._initialize_seen
 
     @property
     def shutdown_requested(self) -> bool:
         return self._shutdown
 
     def structure_message(self, data: dict):
+        if "method" in data and "params" not in data:
+            # params may be omitted (JSON-RPC); pygls's generic message types require it, and
+            # would fail a request to an unknown method with InternalError, not MethodNotFound.
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
@@ -39,9 +49,7 @@ class ViewlsProtocol(LanguageServerProtocol):
             return _UNUSABLE
 
     def handle_message(self, message) -> None:
-        if message is _UNUSABLE or isinstance(message, dict):
-            if isinstance(message, dict):
-                log.warning("dropping a message that is not JSON-RPC 2.0: %.200s", message)
+        if message is _UNUSABLE:
             return
         method = getattr(message, "method", None)
         if isinstance(message, RPCRequest):

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError
@@ -23,7 +25,7 @@ from pygls.lsp.server import LanguageServer
 from viewls import __version__
 from viewls.analysis.model import SourceAnalysis
 from viewls.analysis.snapshot import Snapshot
-from viewls.lsp import status
+from viewls.lsp import status, transport
 from viewls.lsp.convert import UTF16, Document, path_of
 from viewls.lsp.protocol import ViewlsProtocol
 from viewls.lsp.publish import publish_changed
@@ -228,6 +230,20 @@ class ViewlsServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Error,
             message=f"viewls hit an internal error and carries on: {error}. Details are in its log."))
+
+    # --- transport: our framing (transport.py) instead of pygls's reader ---------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        try:
+            transport.serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        try:
+            transport.serve_tcp(self, host, port)
+        finally:
+            self.shutdown()
 
     def shutdown_worker(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
