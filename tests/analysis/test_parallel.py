@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,7 @@ def test_an_interrupted_definition_leaves_no_worker_behind(tmp_path, monkeypatch
     def interrupted(draft, deadline):
         if os.getpid() == parent:
             raise KeyboardInterrupt
+        time.sleep(0.05)  # slow workers: this process takes drafts from their segments' backs
         return derive(draft, deadline)
 
     monkeypatch.setattr(parallel, "derive", interrupted)

@@ -65,13 +65,13 @@ async def test_exit_ends_the_server_at_once_while_it_loads_a_big_project(big_pro
     raw.send({"method": "initialized", "params": {}})
     while (await raw.receive()).get("params", {}).get("state") != "loading":
         pass
-    await asyncio.sleep(1)  # into the analysis
-    for _ in range(200):  # until the worker is forked (the views are read first)
-        workers = descendants(raw.process.pid)
+    for _ in range(400):  # until the worker is forked (the views are read first); it may be
+        workers = descendants(raw.process.pid)  # done before the chain's planning is
         if workers or jobs == "1":
             break
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.025)
     assert bool(workers) == (jobs == "2")
+    await asyncio.sleep(0.5)  # into the analysis
     started = time.monotonic()
     if shutdown:
         assert (await raw.request(2, "shutdown"))["result"] is None

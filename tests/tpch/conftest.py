@@ -8,6 +8,7 @@ that edits views gets a fresh project in milliseconds.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -29,11 +30,13 @@ def _load_generate():
 
 
 def copy_project(dest: Path, data: Path) -> Path:
-    """The corpus project at ``dest``: config and views copied, ``data/`` linked to ``data``."""
+    """The corpus project at ``dest``: config and views copied, each file of ``data``
+    hard-linked into its ``data/`` (a symbolic link would lead outside the project, which
+    viewls refuses to read)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT / "viewls.toml", dest / "viewls.toml")
     shutil.copytree(PROJECT / "views", dest / "views")
-    (dest / "data").symlink_to(data, target_is_directory=True)
+    shutil.copytree(data, dest / "data", copy_function=os.link)
     return dest
 
 
