@@ -19,6 +19,9 @@ from viewls.spec import Origin, SpecRow, ViewMark, ViewSpec
 
 Record = dict[str, Any]
 
+# Written to stderr as each job starts: the runner tells one job's output from the last
+# one's by it (the "start" message travels on stdout, a pipe read apart from stderr's).
+JOB_MARK = b"\x1eviewls-job\n"
 MAX_MESSAGE = 16 * 1024 * 1024
 """Bytes in one protocol message; a bigger view is reported instead of sent."""
 _MAX_SENT = 4 * MAX_MESSAGE

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from viewls.builders.collect import MAX_MESSAGE
+from viewls.builders.collect import JOB_MARK, MAX_MESSAGE
 
 ENDED = None
 """The message after the last one: the worker exited."""
@@ -31,15 +31,24 @@ class Tail:
     def __init__(self, size: int) -> None:
         self.size = size
         self.total = 0
+        self.job_start = 0  # where the running job's output starts (after its ``JOB_MARK``)
         self._data = bytearray()
         self._changed = threading.Condition()
 
     def write(self, data: bytes) -> None:
         with self._changed:
-            self._data += data
-            del self._data[: max(0, len(self._data) - self.size)]
-            self.total += len(data)
+            *before, data = data.split(JOB_MARK)  # a mark is written at once: never split
+            for chunk in before:
+                self._append(chunk)
+            if before:
+                self.job_start = self.total
+            self._append(data)
             self._changed.notify_all()
+
+    def _append(self, data: bytes) -> None:
+        self._data += data
+        del self._data[: max(0, len(self._data) - self.size)]
+        self.total += len(data)
 
     def since(self, mark: int) -> str:
         """What was written after position `mark`, as far as it is kept."""

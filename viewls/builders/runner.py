@@ -184,7 +184,7 @@ class BuilderRunner:
         """The outcomes of the batch's jobs in order, up to and including one that failed."""
         outcomes: list[_Outcome] = []
         current = _Outcome()
-        at = mark = 0
+        at = 0
         running = None
         deadline = time.monotonic() + self.timeout + _STARTUP
         while len(outcomes) < len(batch):
@@ -192,8 +192,8 @@ class BuilderRunner:
             try:
                 message = worker.next(deadline - time.monotonic())
             except queue.Empty:
-                worker.dump_stack(mark)
-                stack_line = _stack_line(worker.stderr.since(mark), file)
+                worker.dump_stack(worker.stderr.job_start)
+                stack_line = _stack_line(worker.stderr.since(worker.stderr.job_start), file)
                 text = (
                     f"the builder ran longer than {self.timeout:g} s {_where(running)} (an infinite loop?) "
                     "and was stopped; it must return its views faster"
@@ -202,13 +202,13 @@ class BuilderRunner:
                 return [*outcomes, current]
             if message is ENDED or "broken" in message:
                 worker.stop()
-                output = worker.stderr.since(mark)
+                output = worker.stderr.since(worker.stderr.job_start)
                 text = _crash_message(worker.process.returncode, message, output, running)
                 current.problems.append(_problem("crash", text, _stack_line(output, file) or at or 1))
                 return [*outcomes, current]
             if "start" in message:
                 deadline = time.monotonic() + self.timeout
-                at, mark, running = 0, worker.stderr.total, None
+                at, running = 0, None
             elif "at" in message:
                 at, running = message["at"], message["running"]
             elif "read" in message:

@@ -28,7 +28,7 @@ import os
 import signal
 import sys
 
-from viewls.builders.collect import Collector, Record
+from viewls.builders.collect import JOB_MARK, Collector, Record
 from viewls.builders.modules import Project, module_name
 from viewls.spec import SpecRow
 
@@ -51,6 +51,8 @@ def main() -> None:
     for index, job in enumerate(request["jobs"]):
         faulthandler.dump_traceback_later(2 * request["timeout"] + 1, exit=True)
         send({"start": index})
+        sys.stderr.flush()
+        os.write(2, JOB_MARK)
         relative = job["module"]
         collector = Collector(os.path.join(root, relative), module_name(relative), send)
         try:
