@@ -170,12 +170,8 @@ class AnalysisHost:
         reshaped = False
         fresh: list[tuple[Draft, ViewDefinition | None]] = []
         for path, source in texts.items():
-            reading = read_source(path, source, self._context)
-            self._sources[path] = source
-            self._readings[path] = reading
-            self._fresh.add(path)
             old_keys = set(self._keys.get(path, ()))
-            self._keys[path] = tuple(draft.key for draft in reading.drafts)
+            reading = self._take(path, source)
             reshaped = reshaped or bool(old_keys - set(self._keys[path]))
             for key in old_keys - set(self._keys[path]):
                 touched |= self._forget(key)
@@ -196,6 +192,14 @@ class AnalysisHost:
             touched |= self._by_name[draft.name]  # itself, and the places of a name clash
         return touched, reshaped
 
+    def _take(self, path: Path, source: SourceText) -> SourceReading:
+        """Read a source's new text and record it, with the keys of the views it defines."""
+        reading = read_source(path, source, self._context)
+        self._sources[path], self._readings[path] = source, reading
+        self._keys[path] = tuple(draft.key for draft in reading.drafts)
+        self._fresh.add(path)
+        return reading
+
     def _load(self, sources: Mapping[Path, SourceText]) -> None:
         """Read and analyse a whole project as a dataflow: a view is analysed as soon as it
         and the views it reads are, while the others are still being defined (on every
@@ -204,11 +208,7 @@ class AnalysisHost:
         at each). What cycles hold back is analysed once all is defined, in build order."""
         drafts: list[Draft] = []
         for path, source in sources.items():
-            reading = read_source(path, source, self._context)
-            self._sources[path], self._readings[path] = source, reading
-            self._keys[path] = tuple(draft.key for draft in reading.drafts)
-            self._fresh.add(path)
-            drafts.extend(draft.placed() for draft in reading.drafts)
+            drafts.extend(draft.placed() for draft in self._take(path, source).drafts)
         self._owner = _owners([draft.key for draft in drafts], self._extracts)
         for name in self._extracts:
             self._rebind(name)
